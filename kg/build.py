@@ -1,0 +1,121 @@
+"""The build: documents and registry in, a validated knowledge graph and its exports out.
+
+Stages run in the order data flows (ontology → corpus → registry → evidence → graph →
+SHACL → exports → OWL reasoning → docs); each is a function of its inputs. Nothing is
+published unless SHACL conforms and HermiT finds the ontology consistent."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from . import __version__
+from .corpus import Document, read_corpus
+from .errors import KGError, ValidationFailed
+from .evidence import EvidencedFact, require_located
+from .export import CONTEXT_FILE, CONTEXT_NAME, export
+from .graph import build_dataset, union_graph
+from .progress import Progress
+from .publish import discard, new_staging_dir, publish
+from .registry import REGISTRY_DIR, Registry, load_registry
+from .validate import ValidationResult, validate_graph
+from .vocabulary import ONTOLOGY_DIR, Vocabulary
+
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+DEFAULT_OUT = Path("build")
+BUILD_EXPORTS = {"ttl": "migration-kg.ttl", "owl": "migration-kg.owl", "jsonld": "migration-kg.jsonld",
+                 "nq": "migration-kg.nq", "nt": "migration-kg.nt", "trig": "migration-kg.trig"}
+
+
+@dataclass(frozen=True)
+class Sources:
+    corpus_dir: Path = CORPUS_DIR
+    registry_dir: Path = REGISTRY_DIR
+    ontology_dir: Path = ONTOLOGY_DIR
+
+
+@dataclass
+class KnowledgeGraph:
+    vocab: Vocabulary
+    documents: list[Document]
+    registry: Registry
+    facts: list[EvidencedFact]
+    dataset: Dataset
+    union: Graph
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    kg: KnowledgeGraph
+    validation: ValidationResult
+    timings: dict[str, float] = field(default_factory=dict)
+    consistent: bool | None = None
+
+
+def assemble(sources: Sources, progress: Progress) -> KnowledgeGraph:
+    """Everything up to the in-memory graph; no file is written."""
+    with progress.stage("read ontology and themes"):
+        vocab = Vocabulary.load(sources.ontology_dir)
+    with progress.stage("read corpus"):
+        documents = read_corpus(sources.corpus_dir)
+    with progress.stage("read registry"):
+        registry = load_registry(vocab, sources.registry_dir)
+    with progress.stage("locate evidence passages"):
+        facts = require_located(registry.facts, {d.doc_id: d for d in documents})
+    with progress.stage("assemble graph"):
+        dataset = build_dataset(vocab, registry, documents, facts)
+        union = union_graph(dataset)
+    return KnowledgeGraph(vocab, documents, registry, facts, dataset, union)
+
+
+def check(kg: KnowledgeGraph, progress: Progress) -> ValidationResult:
+    with progress.stage("validate with SHACL"):
+        return validate_graph(kg.union)
+
+
+def write_outputs(kg: KnowledgeGraph, validation: ValidationResult, staging: Path,
+                  progress: Progress, reason: bool, docs: bool) -> bool | None:
+    with progress.stage("write exports"):
+        for fmt, name in BUILD_EXPORTS.items():
+            (staging / name).write_bytes(export(fmt, kg.dataset, kg.union))
+        (staging / CONTEXT_NAME).write_bytes(CONTEXT_FILE.read_bytes())
+        (staging / "validation-report.txt").write_text(validation.report_text(), encoding="utf-8")
+    consistent = None
+    if reason:
+        from .owltools import reason_with_hermit
+        with progress.stage("reason with HermiT (consistency, inferred hierarchy)"):
+            report = reason_with_hermit(staging / "migration-kg.owl", staging / "migration-kg-inferred.owl")
+        consistent = report.consistent
+        if not consistent:
+            raise KGError(f"HermiT: the ontology with its individuals is inconsistent: {report.message}")
+    if docs:
+        from .docs import write_ontology_docs
+        with progress.stage("write ontology documentation (pyLODE)"):
+            write_ontology_docs(kg.vocab, staging / "docs")
+    return consistent
+
+
+def build(sources: Sources, out_dir: Path, progress: Progress, reason: bool = True, docs: bool = True) -> BuildResult:
+    """Build and publish atomically into out_dir; on any error the previous build stays."""
+    kg = assemble(sources, progress)
+    validation = check(kg, progress)
+    if not validation.conforms:
+        shown = "\n".join(f.line() for f in validation.violations[:20])
+        raise ValidationFailed(f"SHACL: {len(validation.violations)} violation(s); nothing published\n{shown}")
+    staging = new_staging_dir(out_dir)
+    try:
+        consistent = write_outputs(kg, validation, staging, progress, reason, docs)
+        summary = {"version": __version__, "documents": len(kg.documents), "entities": len(kg.registry.entities),
+                   "facts": len(kg.facts), "triples": len(kg.union),
+                   "graphs": len(list(kg.dataset.graphs())), "consistent": consistent,
+                   "shacl_conforms": validation.conforms}
+        (staging / "build-summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        publish(staging, out_dir)
+    except BaseException:
+        discard(staging)
+        raise
+    return BuildResult(out_dir, kg, validation, dict(progress.timings), consistent)
