@@ -9,7 +9,11 @@ from .vocabulary import Vocabulary
 
 
 def write_ontology_docs(vocab: Vocabulary, out_dir: Path) -> Path:
+    import logging
+
     from pylode.profiles.ontpub import OntPub
+
+    logging.getLogger().setLevel(logging.WARNING)  # pyLODE switches the root logger to DEBUG on import
 
     out_dir.mkdir(parents=True, exist_ok=True)
     html = OntPub(ontology=vocab.ontology, sort_subjects=True).make_html()

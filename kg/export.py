@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.term import Node
 
@@ -52,8 +53,13 @@ def turtle(graph: Graph) -> bytes:
     return sorted_graph(graph).serialize(format="turtle", encoding="utf-8")
 
 
+def _oxigraph(data: bytes, fmt: "ox.RdfFormat", out_fmt: "ox.RdfFormat") -> bytes:
+    """Re-serialise sorted N-Triples/N-Quads with pyoxigraph, which writes in input order."""
+    return ox.serialize(ox.parse(data, format=fmt), format=out_fmt, prefixes=PREFIXES)
+
+
 def rdfxml(graph: Graph) -> bytes:
-    return sorted_graph(graph).serialize(format="pretty-xml", encoding="utf-8", max_depth=1)
+    return _oxigraph(ntriples(graph), ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML)
 
 
 def ntriples(graph: Graph) -> bytes:
@@ -65,17 +71,22 @@ def nquads(ds: Dataset) -> bytes:
 
 
 def trig(ds: Dataset) -> bytes:
-    ordered = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ordered.bind(prefix, ns, override=True, replace=True)
-    for quad in sorted(ds.quads((None, None, None, None)), key=lambda q: _sort_key((q[3].identifier if isinstance(q[3], Graph) else q[3], *q[:3]))):
-        ordered.add(quad)
-    return ordered.serialize(format="trig", encoding="utf-8")
+    return _oxigraph(nquads(ds), ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
 def jsonld_context() -> dict:
     """The local JSON-LD context: the project's prefixes and nothing fetched from the web."""
     return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
+
+
+def _sorted_values(node):
+    """Sort every multi-valued property (store order is not stable); @list keeps its order."""
+    if isinstance(node, dict):
+        return {k: (_sorted_values(v) if k != "@list" else [_sorted_values(i) for i in v]) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_values(i) for i in node]
+        return sorted(items, key=lambda i: json.dumps(i, sort_keys=True, ensure_ascii=False))
+    return node
 
 
 def jsonld(graph: Graph) -> bytes:
@@ -85,6 +96,7 @@ def jsonld(graph: Graph) -> bytes:
     nodes = doc.get("@graph", [doc] if "@id" in doc else [])
     for node in nodes:
         node.pop("@context", None)
+    nodes = [_sorted_values(n) for n in nodes]
     nodes.sort(key=lambda n: str(n.get("@id", "")))
     out = {"@context": CONTEXT_NAME, "@graph": nodes}
     return (json.dumps(out, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")

@@ -47,7 +47,9 @@ def entity_triples(entity: Entity) -> Iterable[tuple]:
 def document_triples(doc: Document, registry: Registry) -> Iterable[tuple]:
     d = document_iri(doc.doc_id)
     yield d, RDF.type, MKG.SourceDocument
-    yield d, RDF.type, MKG[doc.doc_type]
+    # The genre (report, web page, ...) is recorded as dcterms:type rather than as a second
+    # class: a source document is the ingested text, not a registry publication with facts.
+    yield d, DCTERMS.type, MKG[doc.doc_type]
     yield d, RDF.type, OWL.NamedIndividual
     yield d, RDFS.label, en(doc.title)
     yield d, DCTERMS.title, en(doc.title)

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .errors import KGError
+
 __all__ = [
     "DEFAULT_JAVA_DIR",
     "OWL2_DATATYPES",
@@ -120,8 +122,11 @@ _OWL = "http://www.w3.org/2002/07/owl#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-class OwlToolsError(RuntimeError):
-    """A problem the build must stop on; the message is one line and says what to do."""
+class OwlToolsError(KGError):
+    """A problem the build must stop on; the message is one line and says what to do.
+
+    A KGError, so the CLI prints it as one line instead of a traceback.
+    """
 
 
 class JavaNotFoundError(OwlToolsError):
@@ -183,7 +188,7 @@ def compile_checker(cache_dir: Path, java_dir: Path = DEFAULT_JAVA_DIR) -> Path:
     target = cache_dir / f"{CHECKER_CLASS}.class"
     if target.is_file() and target.stat().st_mtime_ns >= CHECKER_SOURCE.stat().st_mtime_ns:
         return cache_dir
-    javac = _require_tool("javac", "openjdk-17-jdk-headless")
+    javac = _require_tool("javac", "default-jdk-headless")
     classpath = owlapi_classpath(java_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".javac-") as tmp:
@@ -221,8 +226,11 @@ class DLViolation:
 class DLReport:
     """What the OWL API made of an ontology document.
 
-    ``unparsed_triples`` and ``missing_imports`` matter as much as the
-    violations: Protégé shows them to the user as load errors.
+    ``unparsed_triples``, ``error_entities`` and ``missing_imports`` matter as
+    much as the violations: Protégé shows them to the user as load errors or
+    as mysterious classes named ``Error1``.  Unparsed triples come from the
+    parser's log, because OWL API 5.1.20 leaves
+    ``RDFParserMetaData.getUnparsedTriples()`` empty.
     """
 
     file: Path
@@ -233,6 +241,7 @@ class DLReport:
     axiom_count: int = 0
     signature: dict[str, int] = field(default_factory=dict)
     unparsed_triples: list[str] = field(default_factory=list)
+    error_entities: list[str] = field(default_factory=list)  #: OWL API placeholders (…/error#ErrorN)
     guessed_declarations: list[tuple[str, str]] = field(default_factory=list)
     missing_imports: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)  #: OWL API warnings (stderr)
@@ -246,14 +255,14 @@ class DLReport:
     @property
     def clean(self) -> bool:
         """True when Protégé would load the file without complaint and it is OWL 2 DL."""
-        return not (self.violations or self.unparsed_triples or self.missing_imports)
+        return not (self.violations or self.unparsed_triples or self.error_entities or self.missing_imports)
 
     def summary(self) -> str:
         """One line for build logs."""
         kinds = ", ".join(f"{k}×{n}" for k, n in sorted(self.violation_kinds.items())) or "none"
         return (
             f"{self.file.name}: {self.axiom_count} axioms, {len(self.violations)} DL violations ({kinds}), "
-            f"{len(self.unparsed_triples)} unparsed triples"
+            f"{len(self.unparsed_triples)} unparsed triples, {len(self.error_entities)} error entities"
         )
 
 
@@ -280,7 +289,7 @@ def dl_profile_report(
     if not owl_file.is_file():
         raise OwlToolsError(f"{owl_file}: no such file")
     syntax = syntax or _syntax_for(owl_file)
-    java = _require_tool("java", "openjdk-17-jre-headless")
+    java = _require_tool("java", "default-jdk-headless")
     class_dir = compile_checker(cache_dir, java_dir)
     classpath = owlapi_classpath(java_dir) + os.pathsep + str(class_dir)
     started = time.monotonic()
@@ -316,6 +325,8 @@ def dl_profile_report(
             report.violations.append(DLViolation(rest[0], rest[1] if len(rest) > 1 else ""))
         elif tag == "UNPARSED":
             report.unparsed_triples.append(rest[0])
+        elif tag == "ERROR_ENTITY":
+            report.error_entities.append(rest[0])
         elif tag == "GUESSED":
             report.guessed_declarations.append((rest[0], rest[1] if len(rest) > 1 else ""))
         elif tag == "MISSING_IMPORT":
@@ -389,6 +400,21 @@ def _load_world(world: object, owl_file: Path) -> object:
     return onto.load(fileobj=io.BytesIO(data), format="ntriples")
 
 
+def _exception_text(exc: BaseException) -> str:
+    """owlready2 wraps parser messages in nested argument tuples; dig out the text."""
+    texts: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, (tuple, list)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and value not in ("error", "warning"):
+            texts.append(value)
+
+    walk(exc.args)
+    return f"{type(exc).__name__}: {' '.join(texts) or exc}"
+
+
 def _is_named(term: object) -> bool:
     from rdflib import URIRef
 
@@ -410,6 +436,7 @@ def _write_inferred(
     subclass_edges: set[tuple[str, str]],
     equivalences: set[tuple[str, str]],
     types: set[tuple[str, str]],
+    declared_classes: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     """Write the class hierarchy + individual types as a standalone OWL 2 DL ontology.
 
@@ -430,7 +457,7 @@ def _write_inferred(
     for a, b in equivalences:
         equivs.setdefault(a, set()).add(b)
     classes = {c for edge in subclass_edges | equivalences for c in edge} | {c for _, c in types}
-    classes = {c for c in classes if not _is_builtin(c)}
+    classes = {c for c in classes | set(declared_classes) if not _is_builtin(c)}
     ind_types: dict[str, set[str]] = {}
     for ind, cls in types:
         ind_types.setdefault(ind, set()).add(cls)
@@ -507,8 +534,9 @@ def reason_with_hermit(
     lists the datatypes that were skipped.
 
     With ``inferred_out`` an RDF/XML ontology is written holding asserted plus
-    inferred ``rdfs:subClassOf`` between named classes, inferred
-    ``owl:equivalentClass`` between named classes (``owl:Nothing`` marks an
+    inferred ``rdfs:subClassOf`` between named classes (HermiT reports direct
+    superclasses; the transitive closure is not spelled out), asserted plus
+    inferred ``owl:equivalentClass`` between named classes (``owl:Nothing`` marks an
     unsatisfiable class) and asserted plus inferred named ``rdf:type`` of
     individuals.  A fresh ``owlready2.World`` is used and closed on every call,
     so nothing leaks between calls.
@@ -523,14 +551,16 @@ def reason_with_hermit(
     java = java_exe or owlready2.JAVA_EXE
     java_path = shutil.which(java)
     if not java_path:
-        raise JavaNotFoundError(f"Java executable '{java}' not found; HermiT needs it (install openjdk-17-jre-headless)")
+        raise JavaNotFoundError(
+            f"Java executable '{java}' not found; HermiT needs it (install Debian package default-jdk-headless)"
+        )
 
     world = World()
     try:
         try:
             onto = _load_world(world, owl_file)
         except Exception as exc:  # owlready2 raises several parser-specific types
-            raise OwlToolsError(f"{owl_file}: owlready2 could not load it: {type(exc).__name__}: {exc}") from exc
+            raise OwlToolsError(f"{owl_file}: owlready2 could not load it: {_exception_text(exc)}") from exc
         ontology_iri = onto.base_iri.rstrip("#/") if onto.base_iri else ""
         graph = world.as_rdflib_graph()
         unsupported = find_non_owl2_datatypes(graph.triples((None, None, None)))
@@ -562,12 +592,13 @@ def reason_with_hermit(
         except OwlReadyJavaError as exc:
             text = str(exc)
             if "UnsupportedDatatypeException" in text:
-                found = _DATATYPE_IN_MESSAGE.findall(text) or sorted(unsupported)
+                # HermiT stops at the first one; the literal scan names the rest.
+                found = sorted(set(_DATATYPE_IN_MESSAGE.findall(text)) | set(unsupported))
                 raise UnsupportedDatatypeError(
-                    f"{owl_file}: HermiT rejects literals of datatype(s) {', '.join(found)} "
-                    f"(not in the OWL 2 datatype map; all present: {', '.join(sorted(unsupported)) or 'unknown'}); "
-                    "use OWL 2 datatypes or pass ignore_unsupported_datatypes=True",
-                    sorted(unsupported) or found,
+                    f"{owl_file}: HermiT does not support datatype(s) {', '.join(found) or '?'} "
+                    "(not in the OWL 2 datatype map); use OWL 2 datatypes (e.g. xsd:dateTime, xsd:integer, "
+                    "xsd:string) or pass ignore_unsupported_datatypes=True to drop those axioms as Protégé does",
+                    found,
                 ) from exc
             first = next((ln.strip() for ln in text.splitlines() if "Exception" in ln), text.strip()[:300])
             raise OwlToolsError(f"{owl_file}: HermiT failed: {first}") from exc
@@ -601,6 +632,8 @@ def reason_with_hermit(
             out_path = Path(inferred_out)
             asserted_sub: set[tuple[str, str]] = set()
             asserted_types: set[tuple[str, str]] = set()
+            asserted_equiv: set[tuple[str, str]] = set()
+            declared_classes: set[str] = set()
             individuals: set[str] = set()
             not_individuals: set[str] = set()
             for s, p, o in graph.triples((None, None, None)):
@@ -609,10 +642,14 @@ def reason_with_hermit(
                 s, p, o = str(s), str(p), str(o)
                 if p == sub_class_of and not _is_builtin(s) and not o.startswith(_OWL):
                     asserted_sub.add((s, o))
+                elif p == equivalent_class and not _is_builtin(s):
+                    asserted_equiv.add((s, o))
                 elif p == rdf_type and o == _OWL + "NamedIndividual":
                     individuals.add(s)
                 elif p == rdf_type and o in _NON_INDIVIDUAL_TYPES:
                     not_individuals.add(s)
+                    if o == _OWL + "Class" and not _is_builtin(s):
+                        declared_classes.add(s)
                 elif p == rdf_type and not _is_builtin(o):
                     asserted_types.add((s, o))
             # An rdf:type edge to a named class makes its subject an individual,
@@ -621,7 +658,9 @@ def reason_with_hermit(
             typed = {s for s, _ in asserted_types | new_types}
             keep = (typed - not_individuals) | individuals
             types = {(i, c) for i, c in asserted_types | new_types if i in keep}
-            _write_inferred(out_path, ontology_iri, asserted_sub | new_sub, equivalences, types)
+            _write_inferred(
+                out_path, ontology_iri, asserted_sub | new_sub, asserted_equiv | equivalences, types, declared_classes
+            )
 
         return ReasonerReport(
             file=owl_file,

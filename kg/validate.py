@@ -76,6 +76,15 @@ def _label(data: Graph, node) -> str:
     return ""
 
 
+def _owner_shape(shapes: Graph, shape):
+    """The named node shape a finding comes from (property shapes are blank nodes)."""
+    seen = set()
+    while shape is not None and not isinstance(shape, URIRef) and shape not in seen:
+        seen.add(shape)
+        shape = shapes.value(predicate=SH.property, object=shape) or shapes.value(predicate=SH.node, object=shape)
+    return shape
+
+
 def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult:
     """Validate a graph (ontology and data together); warnings do not break conformance."""
     shapes = shapes if shapes is not None else load_shapes()
@@ -88,14 +97,14 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult
         focus = report.value(result, SH.focusNode)
         severity = report.value(result, SH.resultSeverity)
         message = report.value(result, SH.resultMessage)
-        shape = report.value(result, SH.sourceShape)
+        shape = _owner_shape(shapes, report.value(result, SH.sourceShape))
         findings.append(Finding(
             severity=str(severity).rsplit("#", 1)[-1],
             focus=_short(focus, report),
             focus_label=_label(data, focus) if focus is not None else "",
             path=_short(report.value(result, SH.resultPath), report),
             message=str(message) if message is not None else "",
-            shape=_short(shape, report) if isinstance(shape, URIRef) else "",
+            shape=str(shape) if isinstance(shape, URIRef) else "",
             value=_short(report.value(result, SH.value), report),
         ))
     findings.sort(key=lambda f: ({"Violation": 0, "Warning": 1}.get(f.severity, 2), f.focus, f.path, f.message))

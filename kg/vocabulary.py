@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from .errors import InputError
@@ -20,7 +21,10 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 
 def parse_rdf_file(path: Path, fmt: str = "turtle") -> Graph:
-    """Parse an RDF file; a syntax error names the file and the parser's line."""
+    """Parse an RDF file; a syntax error names the file and the parser's line.
+
+    Blank nodes (OWL lists, unions, disjointness axioms) are relabelled canonically, so the
+    same file always yields the same blank-node labels and exports stay byte-identical."""
     graph = Graph()
     try:
         graph.parse(path, format=fmt)
@@ -29,6 +33,11 @@ def parse_rdf_file(path: Path, fmt: str = "turtle") -> Graph:
     except Exception as err:  # rdflib raises several parser exception types
         message = " ".join(str(err).split())
         raise InputError(f"{path}: cannot parse {fmt}: {message}") from None
+    if any(isinstance(term, BNode) for triple in graph for term in triple):
+        canonical = Graph()
+        canonical += to_canonical_graph(graph)
+        canonical.namespace_manager = graph.namespace_manager
+        return canonical
     return graph
 
 
@@ -68,10 +77,12 @@ class Vocabulary:
 
     @cached_property
     def properties(self) -> dict[str, PropertyInfo]:
-        date_props = set(self.ontology.transitive_subjects(RDFS.subPropertyOf, MKG.hasDate))
+        date_props = set(self.ontology.transitive_subjects(RDFS.subPropertyOf, MKG.hasDate)) - {MKG.hasDate}
         info: dict[str, PropertyInfo] = {}
-        for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
+        for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False), (OWL.AnnotationProperty, False)):
             for p in self.ontology.subjects(RDF.type, kind):
+                if kind == OWL.AnnotationProperty and p not in date_props:
+                    continue  # annotations other than dates (acronym, evidence links) are not registry facts
                 if isinstance(p, URIRef) and p.startswith(MKG):
                     rng = self.ontology.value(p, RDFS.range)
                     info[p[len(MKG):]] = PropertyInfo(

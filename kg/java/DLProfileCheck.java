@@ -33,12 +33,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.formats.FunctionalSyntaxDocumentFormat;
@@ -253,7 +254,7 @@ public final class DLProfileCheck {
             .map(Object::toString).orElse("anonymous"));
 
         System.err.flush();
-        Set<String> unparsed = new java.util.TreeSet<>(LOGGED_UNPARSED);
+        Set<String> unparsed = new TreeSet<>(LOGGED_UNPARSED);
         OWLOntologyLoaderMetaData meta =
             loadedFormat == null ? null : loadedFormat.getOntologyLoaderMetaData().orElse(null);
         if (meta != null) {
