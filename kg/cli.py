@@ -7,7 +7,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from rdflib import URIRef
 from rich.console import Console
 from rich.table import Table
 
@@ -17,7 +16,7 @@ from .errors import KGError, ValidationFailed
 from .export import CONTEXT_FILE, CONTEXT_NAME, FORMATS, export
 from .progress import Progress, error
 from .stats import compute_stats
-from .validate import validate_graph
+from .validate import short_name, validate_graph
 from .vocabulary import parse_rdf_file
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT, EXIT_USAGE = 0, 1, 2, 2
@@ -143,19 +142,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _curie(term: URIRef, graph) -> str:
-    try:
-        return graph.namespace_manager.normalizeUri(term)
-    except Exception:
-        return str(term)
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
     progress = Progress(quiet=True)
     kg = assemble(_sources(args), progress)
     stats = compute_stats(kg.dataset, kg.vocab)
-    rows_c = sorted(((_curie(c, kg.union), n, stats.direct.get(c, 0)) for c, n in stats.classes.items()))
-    rows_p = sorted((_curie(p, kg.union), n) for p, n in stats.properties.items())
+    rows_c = sorted(((short_name(c), n, stats.direct.get(c, 0)) for c, n in stats.classes.items()))
+    rows_p = sorted((short_name(p), n) for p, n in stats.properties.items())
     if args.format == "json":
         import json
         out = {"triples": stats.triples,

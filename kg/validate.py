@@ -58,11 +58,16 @@ def load_shapes(path: Path = SHAPES_FILE) -> Graph:
     return parse_rdf_file(path)
 
 
-def _short(node, graph: Graph) -> str:
+def short_name(node) -> str:
+    """A stable, readable name for a term: a CURIE for the project's prefixes, <IRI> otherwise."""
     if node is None:
         return ""
     if isinstance(node, URIRef):
-        return graph.namespace_manager.normalizeUri(node) if any(str(node).startswith(ns) for ns in PREFIXES.values()) else str(node)
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            local = str(node)[len(ns):]
+            if str(node).startswith(ns) and local and "/" not in local and "#" not in local:
+                return f"{prefix}:{local}"
+        return f"<{node}>"
     if isinstance(node, Literal):
         return node.n3()
     return f"_:{node}"
@@ -100,12 +105,12 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult
         shape = _owner_shape(shapes, report.value(result, SH.sourceShape))
         findings.append(Finding(
             severity=str(severity).rsplit("#", 1)[-1],
-            focus=_short(focus, report),
+            focus=short_name(focus),
             focus_label=_label(data, focus) if focus is not None else "",
-            path=_short(report.value(result, SH.resultPath), report),
+            path=short_name(report.value(result, SH.resultPath)),
             message=str(message) if message is not None else "",
             shape=str(shape) if isinstance(shape, URIRef) else "",
-            value=_short(report.value(result, SH.value), report),
+            value=short_name(report.value(result, SH.value)),
         ))
     findings.sort(key=lambda f: ({"Violation": 0, "Warning": 1}.get(f.severity, 2), f.focus, f.path, f.message))
     return ValidationResult(conforms=bool(conforms), findings=tuple(findings))

@@ -81,6 +81,6 @@ def test_stats_counts_every_kind(capsys):
                 "mkg:Project", "mkg:Place", "mkg:Country", "mkg:City", "mkg:WorldRegion", "mkg:StatisticalObservation",
                 "mkg:SourceDocument", "mkg:Evidence", "mkg:Passage", "skos:Concept"):
         assert classes[cls]["instances"] >= 1, cls
-    assert classes["mkg:Organization"]["instances"] == 6
+    assert classes["mkg:Organization"]["instances"] == 5
     assert classes["mkg:Organization"]["direct"] == 0
     assert stats["properties"]["mkg:establishedOn"] == 2
