@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from . import __version__
-from .corpus import Document, read_corpus
+from .corpus import CORPUS_DIR, Document, read_corpus
 from .errors import KGError, ValidationFailed
 from .evidence import EvidencedFact, require_located
 from .export import CONTEXT_FILE, CONTEXT_NAME, export
@@ -24,7 +24,6 @@ from .registry import REGISTRY_DIR, Registry, load_registry
 from .validate import ValidationResult, validate_graph
 from .vocabulary import ONTOLOGY_DIR, Vocabulary
 
-CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 DEFAULT_OUT = Path("build")
 BUILD_EXPORTS = {"ttl": "migration-kg.ttl", "owl": "migration-kg.owl", "jsonld": "migration-kg.jsonld",
                  "nq": "migration-kg.nq", "nt": "migration-kg.nt", "trig": "migration-kg.trig"}

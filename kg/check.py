@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import sys
 
-from .corpus import read_corpus
+from .corpus import CORPUS_DIR, read_corpus
 from .errors import KGError
 from .evidence import locate_facts
 from .registry import REGISTRY_DIR, load_registry
 from .vocabulary import Vocabulary
-from pathlib import Path
-
-CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 
 
 def main() -> int:

@@ -17,7 +17,7 @@ from .export import CONTEXT_FILE, CONTEXT_NAME, FORMATS, export
 from .progress import Progress, error
 from .stats import compute_stats
 from .validate import short_name, validate_graph
-from .vocabulary import parse_rdf_file
+from .vocabulary import Vocabulary, parse_rdf_file
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT, EXIT_USAGE = 0, 1, 2, 2
 
@@ -100,20 +100,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.file:
         with progress.stage(f"parse {args.file}"):
             data = parse_rdf_file(args.file, _rdf_format(args.file))
-            kg_vocab = assemble_vocab(args)
-            for triple in kg_vocab.ontology:
-                data.add(triple)
+            data += Vocabulary.load(_sources(args).ontology_dir).ontology  # sh:class follows subclasses
         with progress.stage("validate with SHACL"):
             result = validate_graph(data)
     else:
         result = check(assemble(_sources(args), progress), progress)
     sys.stdout.write(result.report_text())
     return EXIT_OK if result.conforms else EXIT_INVALID
-
-
-def assemble_vocab(args: argparse.Namespace):
-    from .vocabulary import Vocabulary
-    return Vocabulary.load(_sources(args).ontology_dir)
 
 
 def _rdf_format(path: Path) -> str:

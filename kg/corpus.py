@@ -18,6 +18,7 @@ TEXT_SUFFIXES = (".txt",)
 SIDECAR_SUFFIX = ".meta.toml"
 DOCUMENT_TYPES = ("WebPage", "Report", "Paper", "WorkingPaper", "JournalIssue", "Article", "Book", "Publication")
 REQUIRED_FIELDS = ("id", "title", "type", "date", "language")
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"  # the shipped corpus
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from .corpus import Document
 from .dates import parse_partial_date
 from .evidence import EvidencedFact, Passage
 from .namespaces import (ENTITIES_GRAPH, GRAPH, MKG, OA, ONTOLOGY_GRAPH, PREFIXES, digest,
-                         document_graph_iri, document_iri, entity_iri, selector_iri)
+                         document_graph_iri, document_iri, selector_iri)
 from .registry import Entity, Registry
 from .vocabulary import Vocabulary
 

@@ -50,3 +50,20 @@ def test_ontology_header(full_build):
         assert g.value(onto, prop) is not None
     for local in ("title", "description", "license", "creator"):
         assert g.value(onto, g.namespace_manager.expand_curie(f"dcterms:{local}")) is not None, local
+
+
+def test_every_kind_of_the_ontology_is_populated(full_build):
+    """`migkg stats` lists every class the foundation issue names with at least one instance."""
+    from kg.stats import compute_stats
+
+    stats = compute_stats(full_build.kg.dataset, full_build.kg.vocab)
+    for local in ("Organization", "IntergovernmentalOrganization", "UNDepartment", "UNDivision", "UNSpecializedAgency",
+                  "UNFund", "UNProgramme", "UNRegionalCommission", "DevelopmentBank", "ResearchOrganization",
+                  "NonGovernmentalOrganization", "Network", "GovernmentAgency", "Commission", "InterAgencyGroup",
+                  "Convention", "Protocol", "Treaty", "Resolution", "Declaration", "Recommendation", "ProgrammeOfAction",
+                  "PolicyFramework", "TradeAgreement", "Directive", "TreatyParticipation", "RegionalConsultativeProcess",
+                  "GlobalInitiative", "Dialogue", "Meeting", "Conference", "Session", "Hearing", "Symposium", "Person",
+                  "Post", "Membership", "Report", "Paper", "JournalIssue", "Database", "Survey", "Project", "Country",
+                  "City", "WorldRegion", "StatisticalObservation", "UnitOfMeasure", "SourceDocument", "Evidence", "Passage"):
+        assert stats.classes.get(MKG[local], 0) >= 1, local
+    assert stats.classes[SKOS.Concept] >= 30
