@@ -13,8 +13,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from . import __version__
-from .corpus import CORPUS_DIR, Document, read_corpus
-from .errors import KGError, ValidationFailed
+from .corpus import CORPUS_DIR, SIDECAR_SUFFIX, Document, read_corpus
+from .errors import InputError, KGError, ValidationFailed
 from .evidence import EvidencedFact, require_located
 from .export import CONTEXT_FILE, CONTEXT_NAME, export
 from .graph import build_dataset, union_graph
@@ -55,6 +55,15 @@ class BuildResult:
     consistent: bool | None = None
 
 
+def check_publishers(documents: list[Document], registry: Registry) -> None:
+    """A sidecar's publisher_id must name a registry entity, or the link would silently vanish."""
+    slugs = registry.by_slug()
+    for doc in documents:
+        if doc.publisher_id and doc.publisher_id not in slugs:
+            sidecar = doc.path.with_name(doc.path.stem + SIDECAR_SUFFIX)
+            raise InputError(f"{sidecar}: field 'publisher_id': {doc.publisher_id!r} is not an entity id of the registry")
+
+
 def assemble(sources: Sources, progress: Progress) -> KnowledgeGraph:
     """Everything up to the in-memory graph; no file is written."""
     with progress.stage("read ontology and themes"):
@@ -63,6 +72,7 @@ def assemble(sources: Sources, progress: Progress) -> KnowledgeGraph:
         documents = read_corpus(sources.corpus_dir)
     with progress.stage("read registry"):
         registry = load_registry(vocab, sources.registry_dir)
+        check_publishers(documents, registry)
     with progress.stage("locate evidence passages"):
         facts = require_located(registry.facts, {d.doc_id: d for d in documents})
     with progress.stage("assemble graph"):

@@ -19,7 +19,7 @@ from .stats import compute_stats
 from .validate import short_name, validate_graph
 from .vocabulary import Vocabulary, parse_rdf_file
 
-EXIT_OK, EXIT_INVALID, EXIT_INPUT, EXIT_USAGE = 0, 1, 2, 2
+EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
 
 MAIN_HELP = """\
 NAME

@@ -44,7 +44,7 @@ def entity_triples(entity: Entity) -> Iterable[tuple]:
     yield s, MKG.curationStatus, MKG.curated
 
 
-def document_triples(doc: Document, registry: Registry) -> Iterable[tuple]:
+def document_triples(doc: Document, entities: dict[str, Entity]) -> Iterable[tuple]:
     d = document_iri(doc.doc_id)
     yield d, RDF.type, MKG.SourceDocument
     # The genre (report, web page, ...) is recorded as dcterms:type rather than as a second
@@ -57,9 +57,8 @@ def document_triples(doc: Document, registry: Registry) -> Iterable[tuple]:
         yield d, DCTERMS.description, en(doc.description)
     if doc.publisher:
         yield d, DCTERMS.publisher, en(doc.publisher)
-    publishers = registry.by_slug()
-    if doc.publisher_id and doc.publisher_id in publishers:
-        yield d, MKG.publishedBy, publishers[doc.publisher_id].iri
+    if doc.publisher_id in entities:
+        yield d, MKG.publishedBy, entities[doc.publisher_id].iri
     for creator in doc.creators:
         yield d, DCTERMS.creator, en(creator)
     yield d, MKG.publicationDate, parse_partial_date(doc.date)
@@ -138,9 +137,10 @@ def build_dataset(vocab: Vocabulary, registry: Registry, documents: list[Documen
         for triple in entity_triples(entity):
             entities.add(triple)
     by_doc = {d.doc_id: d for d in documents}
+    by_slug = registry.by_slug()
     for doc in documents:
         graph = ds.graph(document_graph_iri(doc.doc_id))
-        for triple in document_triples(doc, registry):
+        for triple in document_triples(doc, by_slug):
             graph.add(triple)
     for fact in facts:
         graph = ds.graph(document_graph_iri(fact.passage.doc_id))

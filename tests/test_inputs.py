@@ -158,6 +158,16 @@ def test_unknown_document_names_fact(tmp_path):
         assemble(sources, Progress(quiet=True))
 
 
+def test_unknown_publisher_id_names_sidecar(tmp_path):
+    shutil.copytree(MINI, tmp_path / "mini")
+    sidecar = tmp_path / "mini" / "corpus" / "a59-325-excerpt.meta.toml"
+    sidecar.write_text(sidecar.read_text().replace('"un-population-division"', '"un-popdiv"'))
+    sources = Sources(corpus_dir=tmp_path / "mini" / "corpus", registry_dir=tmp_path / "mini" / "registry")
+    with pytest.raises(InputError) as err:
+        assemble(sources, Progress(quiet=True))
+    assert str(err.value) == f"{sidecar}: field 'publisher_id': 'un-popdiv' is not an entity id of the registry"
+
+
 def test_malformed_ontology_names_file_and_line(tmp_path):
     bad = tmp_path / "migration.ttl"
     bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \"open\n")
