@@ -16,7 +16,7 @@ from . import __version__
 from .corpus import CORPUS_DIR, SIDECAR_SUFFIX, Document, read_corpus
 from .errors import InputError, KGError, ValidationFailed
 from .evidence import EvidencedFact, require_located
-from .export import CONTEXT_FILE, CONTEXT_NAME, export
+from .export import CONTEXT_FILE, CONTEXT_NAME, export_all
 from .graph import build_dataset, union_graph
 from .progress import Progress
 from .publish import discard, new_staging_dir, publish
@@ -89,8 +89,8 @@ def check(kg: KnowledgeGraph, progress: Progress) -> ValidationResult:
 def write_outputs(kg: KnowledgeGraph, validation: ValidationResult, staging: Path,
                   progress: Progress, reason: bool, docs: bool) -> bool | None:
     with progress.stage("write exports"):
-        for fmt, name in BUILD_EXPORTS.items():
-            (staging / name).write_bytes(export(fmt, kg.dataset, kg.union))
+        for fmt, data in export_all(BUILD_EXPORTS, kg.dataset, kg.union).items():
+            (staging / BUILD_EXPORTS[fmt]).write_bytes(data)
         (staging / CONTEXT_NAME).write_bytes(CONTEXT_FILE.read_bytes())
         (staging / "validation-report.txt").write_text(validation.report_text(), encoding="utf-8")
     consistent = None

@@ -8,7 +8,7 @@ triple order (tests compare hashes of two builds)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -58,8 +58,9 @@ def _oxigraph(data: bytes, fmt: "ox.RdfFormat", out_fmt: "ox.RdfFormat") -> byte
     return ox.serialize(ox.parse(data, format=fmt), format=out_fmt, prefixes=PREFIXES)
 
 
-def rdfxml(graph: Graph) -> bytes:
-    return _oxigraph(ntriples(graph), ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML)
+def rdfxml(graph: Graph, sorted_nt: bytes | None = None) -> bytes:
+    nt = sorted_nt if sorted_nt is not None else ntriples(graph)
+    return _oxigraph(nt, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML)
 
 
 def ntriples(graph: Graph) -> bytes:
@@ -70,8 +71,9 @@ def nquads(ds: Dataset) -> bytes:
     return sorted_lines(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8")).encode("utf-8")
 
 
-def trig(ds: Dataset) -> bytes:
-    return _oxigraph(nquads(ds), ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+def trig(ds: Dataset, sorted_nq: bytes | None = None) -> bytes:
+    nq = sorted_nq if sorted_nq is not None else nquads(ds)
+    return _oxigraph(nq, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
 def jsonld_context() -> dict:
@@ -102,17 +104,36 @@ def jsonld(graph: Graph) -> bytes:
     return (json.dumps(out, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
-def export(fmt: str, ds: Dataset, union: Graph) -> bytes:
+def export_all(formats: Iterable[str], ds: Dataset, union: Graph) -> dict[str, bytes]:
+    """Several serialisations at once; the sorted N-Triples and N-Quads that RDF/XML and TriG
+    are made from are serialised once and shared."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; choose one of {', '.join(FORMATS)}")
+    cache: dict[str, bytes] = {}
+
+    def nt() -> bytes:
+        if "nt" not in cache:
+            cache["nt"] = ntriples(union)
+        return cache["nt"]
+
+    def nq() -> bytes:
+        if "nq" not in cache:
+            cache["nq"] = nquads(ds)
+        return cache["nq"]
+
     writers: dict[str, Callable[[], bytes]] = {
         "ttl": lambda: turtle(union),
-        "owl": lambda: rdfxml(union),
+        "owl": lambda: rdfxml(union, nt()),
         "jsonld": lambda: jsonld(union),
-        "nt": lambda: ntriples(union),
-        "nq": lambda: nquads(ds),
-        "trig": lambda: trig(ds),
+        "nt": nt,
+        "nq": nq,
+        "trig": lambda: trig(ds, nq()),
     }
-    if fmt not in writers:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return writers[fmt]()
+    return {fmt: writers[fmt]() for fmt in formats}
+
+
+def export(fmt: str, ds: Dataset, union: Graph) -> bytes:
+    return export_all([fmt], ds, union)[fmt]
 
 
