@@ -15,7 +15,10 @@ from rdflib import Dataset, Graph
 from . import __version__
 from .corpus import CORPUS_DIR, SIDECAR_SUFFIX, Document, read_corpus
 from .errors import InputError, KGError, ValidationFailed
+from .claims import Conflict, find_conflicts, to_facts
+from .discovery import DiscoveredEntity
 from .evidence import EvidencedFact, require_located
+from .pipeline import Extraction, extract
 from .export import CONTEXT_FILE, CONTEXT_NAME, export_all
 from .graph import build_dataset, union_graph
 from .progress import Progress
@@ -44,6 +47,9 @@ class KnowledgeGraph:
     facts: list[EvidencedFact]
     dataset: Dataset
     union: Graph
+    extraction: Extraction
+    discovered: list[DiscoveredEntity]
+    conflicts: list[Conflict]
 
 
 @dataclass
@@ -74,11 +80,21 @@ def assemble(sources: Sources, progress: Progress) -> KnowledgeGraph:
         registry = load_registry(vocab, sources.registry_dir)
         check_publishers(documents, registry)
     with progress.stage("locate evidence passages"):
-        facts = require_located(registry.facts, {d.doc_id: d for d in documents})
+        curated = require_located(registry.facts, {d.doc_id: d for d in documents})
+    with progress.stage("extract mentions, entities and facts"):
+        extraction = extract(documents, registry)
+        extracted, participations = to_facts(extraction, documents, registry, vocab)
+        discovered = [extraction.discovered[k] for k in sorted(extraction.discovered)] + participations
+        facts = curated + extracted
+        conflicts = find_conflicts(facts, vocab)
     with progress.stage("assemble graph"):
-        dataset = build_dataset(vocab, registry, documents, facts)
+        mentions = [m for doc_id in sorted(extraction.mentions) for m in extraction.mentions[doc_id]]
+        contradictions = [(a.evidence_iri, b.evidence_iri) for c in conflicts
+                          for i, a in enumerate(c.facts) for b in c.facts[i + 1:]
+                          if str(a.value) != str(b.value)]
+        dataset = build_dataset(vocab, registry, documents, facts, discovered, mentions, contradictions)
         union = union_graph(dataset)
-    return KnowledgeGraph(vocab, documents, registry, facts, dataset, union)
+    return KnowledgeGraph(vocab, documents, registry, facts, dataset, union, extraction, discovered, conflicts)
 
 
 def check(kg: KnowledgeGraph, progress: Progress) -> ValidationResult:
@@ -119,6 +135,8 @@ def build(sources: Sources, out_dir: Path, progress: Progress, reason: bool = Tr
     try:
         consistent = write_outputs(kg, validation, staging, progress, reason, docs)
         summary = {"version": __version__, "documents": len(kg.documents), "entities": len(kg.registry.entities),
+                   "discovered_entities": len(kg.discovered), "conflicts": len(kg.conflicts),
+                   "mentions": sum(len(m) for m in kg.extraction.mentions.values()),
                    "facts": len(kg.facts), "triples": len(kg.union),
                    "graphs": len(list(kg.dataset.graphs())), "consistent": consistent,
                    "shacl_conforms": validation.conforms}

@@ -14,9 +14,12 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from .corpus import Document
 from .dates import parse_partial_date
+from .discovery import DiscoveredEntity
 from .evidence import EvidencedFact, Passage
-from .namespaces import (ENTITIES_GRAPH, GRAPH, MKG, OA, ONTOLOGY_GRAPH, PREFIXES, digest,
-                         document_graph_iri, document_iri, selector_iri)
+from .mentions import Mention
+from .namespaces import (DOC, ENTITIES_GRAPH, GRAPH, MKG, OA, ONTOLOGY_GRAPH, PREFIXES, digest,
+                         document_graph_iri, document_iri, entity_iri, selector_iri)
+from .textspan import Span, context
 from .registry import Entity, Registry
 from .vocabulary import Vocabulary
 
@@ -42,6 +45,43 @@ def entity_triples(entity: Entity) -> Iterable[tuple]:
     for theme in entity.themes:
         yield s, DCTERMS.subject, theme
     yield s, MKG.curationStatus, MKG.curated
+
+
+def discovered_triples(entity: DiscoveredEntity, vocab: Vocabulary) -> Iterable[tuple]:
+    """A discovered entity: named, typed by its head noun, and marked as not curated."""
+    s = entity_iri(entity.kind, entity.key)
+    yield s, RDF.type, vocab.classes[entity.cls]
+    yield s, RDF.type, OWL.NamedIndividual
+    yield s, RDFS.label, en(entity.label)
+    yield s, SKOS.prefLabel, en(entity.label)
+    for alias in sorted(entity.aliases):
+        yield s, SKOS.altLabel, en(alias)
+    for acronym in sorted(entity.acronyms):
+        yield s, MKG.acronym, en(acronym)
+    yield s, MKG.curationStatus, MKG.discovered
+    yield s, MKG.extractionMethod, MKG[f"method-{entity.rule}"]
+
+
+def mention_iri(mention: Mention) -> URIRef:
+    return DOC[f"{mention.doc_id}/mention/{mention.start}-{mention.end}"]
+
+
+def mention_passage(doc: Document, mention: Mention) -> Passage:
+    span = Span(mention.start, mention.end)
+    prefix, suffix = context(doc.text, span)
+    return Passage(doc.doc_id, span, doc.text[span.start:span.end], prefix, suffix)
+
+
+def mention_triples(mention: Mention, entity: URIRef, label: str) -> Iterable[tuple]:
+    m = mention_iri(mention)
+    yield m, RDF.type, MKG.Mention
+    yield m, RDF.type, OWL.NamedIndividual
+    yield m, RDFS.label, en(f"Mention of {label} in {mention.doc_id} [{mention.start}–{mention.end}]")
+    yield m, OA.hasBody, entity
+    yield m, OA.hasTarget, DOC[f"{mention.doc_id}/passage/{mention.start}-{mention.end}"]
+    yield m, MKG.extractionMethod, MKG[f"method-{mention.method}"]
+    yield m, MKG.confidence, Literal(mention.confidence, datatype=XSD.decimal)
+    yield document_iri(mention.doc_id), MKG.mentions, entity
 
 
 def document_triples(doc: Document, entities: dict[str, Entity]) -> Iterable[tuple]:
@@ -118,7 +158,8 @@ def fact_triples(fact: EvidencedFact, labels: dict[URIRef, str], vocab: Vocabula
 
 
 def build_dataset(vocab: Vocabulary, registry: Registry, documents: list[Document],
-                  facts: list[EvidencedFact]) -> Dataset:
+                  facts: list[EvidencedFact], discovered: list[DiscoveredEntity] = (),
+                  mentions: list[Mention] = (), contradictions: list[tuple[URIRef, URIRef]] = ()) -> Dataset:
     """The whole knowledge graph as named graphs (ontology, themes, entities, one per document)."""
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
@@ -136,6 +177,13 @@ def build_dataset(vocab: Vocabulary, registry: Registry, documents: list[Documen
     for entity in registry.entities:
         for triple in entity_triples(entity):
             entities.add(triple)
+    iris = {e.slug: e.iri for e in registry.entities}
+    for entity in discovered:
+        iri = entity_iri(entity.kind, entity.key)
+        iris[entity.key] = iri
+        labels[iri] = entity.label
+        for triple in discovered_triples(entity, vocab):
+            entities.add(triple)
     by_doc = {d.doc_id: d for d in documents}
     by_slug = registry.by_slug()
     for doc in documents:
@@ -148,6 +196,17 @@ def build_dataset(vocab: Vocabulary, registry: Registry, documents: list[Documen
             graph.add(triple)
         for triple in fact_triples(fact, labels, vocab):
             graph.add(triple)
+    for mention in mentions:
+        graph = ds.graph(document_graph_iri(mention.doc_id))
+        doc = by_doc[mention.doc_id]
+        for triple in passage_triples(mention_passage(doc, mention), doc.title):
+            graph.add(triple)
+        entity = iris[mention.key]
+        for triple in mention_triples(mention, entity, labels.get(entity, mention.key)):
+            graph.add(triple)
+    for a, b in contradictions:
+        entities.add((a, MKG.contradicts, b))
+        entities.add((b, MKG.contradicts, a))
     return ds
 
 

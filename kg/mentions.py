@@ -1,0 +1,175 @@
+"""Finding mentions of known entities in a document's normalised text.
+
+A gazetteer is compiled from entity names (labels, aliases, acronyms) into one
+Aho-Corasick automaton, so the cost is linear in the text whatever the number of names.
+Matching is case-sensitive (acronyms must be exact; names match as written or in capitals,
+as running headers print them), must sit on word boundaries, and the leftmost-longest match
+wins: "United Nations Convention against Transnational Organized Crime" is one mention, not
+"United Nations" plus a convention. Definite descriptions ("the Commission") are resolved to
+the nearest preceding named mention whose name has the same head word, which is how these
+texts use them (inside the GCIM section "the Commission" is the GCIM)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import ahocorasick
+
+from .ingest import NormalizedText, normalize
+
+# Kinds whose entities are named in running text (posts, memberships, statistics are not).
+MENTIONABLE_KINDS = ("organization", "instrument", "process", "event", "person", "place", "publication", "project")
+
+# How much a match of each surface type is trusted.
+CONFIDENCE = {"label": Decimal("1.0"), "alias": Decimal("0.95"), "acronym": Decimal("0.95"),
+              "coreference": Decimal("0.8")}
+
+# Head nouns that a definite description ("the Commission") may stand for.
+ANAPHOR_HEADS = ("Commission", "Organization", "Organisation", "Convention", "Protocol", "Group", "Meeting",
+                 "Conference", "Division", "Department", "Fund", "Programme", "Initiative", "Process",
+                 "Dialogue", "Declaration", "Office", "Institute", "Centre", "Center", "Bank", "Agency",
+                 "Council", "Committee", "Secretariat", "Network", "Union", "Treaty", "Covenant", "Charter",
+                 "Project", "Campaign", "Symposium", "Workshop", "Summit", "Forum", "Assembly")
+ANAPHOR_RE = re.compile(r"\b[Tt]he (" + "|".join(ANAPHOR_HEADS) + r")\b(?!['’]s? [A-Z])(?! (?:of|on|for|against) [A-Z])")
+ANAPHOR_WINDOW = 3000  # characters back to look for the antecedent
+ANAPHOR_KINDS = ("organization", "instrument", "process", "event", "project")
+HEAD_VARIANTS = {"Organisation": "Organization", "Centre": "Center"}
+
+
+@dataclass(frozen=True)
+class Name:
+    """One surface form of an entity, as the gazetteer knows it."""
+
+    surface: str
+    key: str
+    kind: str
+    how: str  # label | alias | acronym
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a document that names an entity. Offsets are into Document.text (the source);
+    norm_start/norm_end are into the normalised text, for later stages."""
+
+    doc_id: str
+    start: int
+    end: int
+    norm_start: int
+    norm_end: int
+    surface: str
+    key: str
+    kind: str
+    method: str
+    confidence: Decimal
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+class Gazetteer:
+    """Names of entities compiled for matching. Build once per corpus, reuse per document."""
+
+    def __init__(self, names: Iterable[Name]) -> None:
+        by_surface: dict[str, list[Name]] = {}
+        for name in names:
+            surface = normalize(name.surface).text.strip()
+            if len(surface) < 2:
+                continue
+            variants = {surface}
+            if name.how != "acronym" and any(c.islower() for c in surface):
+                variants.add(surface.upper())
+            for variant in variants:
+                by_surface.setdefault(variant, []).append(Name(variant, name.key, name.kind, name.how))
+        self.automaton = ahocorasick.Automaton()
+        self.size = len(by_surface)
+        for surface, candidates in by_surface.items():
+            self.automaton.add_word(surface, (surface, self._choose(candidates)))
+        if self.size:
+            self.automaton.make_automaton()
+
+    @staticmethod
+    def _choose(candidates: list[Name]) -> Name:
+        """One entity per surface form: a label beats an alias beats an acronym, then the key
+        sorts first, so that an ambiguous name always resolves the same way."""
+        rank = {"label": 0, "alias": 1, "acronym": 2}
+        return min(candidates, key=lambda n: (rank.get(n.how, 3), n.key))
+
+    def matches(self, text: str) -> list[tuple[int, int, Name]]:
+        """All word-bounded matches (normalised offsets), before overlap resolution."""
+        if not self.size:
+            return []
+        found = []
+        for end_index, (surface, name) in self.automaton.iter(text):
+            start, end = end_index - len(surface) + 1, end_index + 1
+            if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(surface[0]):
+                continue
+            if end < len(text) and _is_word_char(text[end]) and _is_word_char(surface[-1]):
+                continue
+            found.append((start, end, name))
+        return found
+
+
+def leftmost_longest(spans: Sequence[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+    """Non-overlapping spans: scanning left to right, the longest span starting first wins."""
+    chosen: list[tuple[int, int, object]] = []
+    last_end = -1
+    for span in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if span[0] >= last_end:
+            chosen.append(span)
+            last_end = span[1]
+    return chosen
+
+
+def _mention(doc_id: str, norm: NormalizedText, start: int, end: int, key: str, kind: str,
+             method: str, confidence: Decimal) -> Mention:
+    s, e = norm.to_source(start, end)
+    return Mention(doc_id, s, e, start, end, norm.source[s:e], key, kind, method, confidence)
+
+
+def named_mentions(doc_id: str, norm: NormalizedText, gazetteer: Gazetteer) -> list[Mention]:
+    spans = leftmost_longest(gazetteer.matches(norm.text))
+    return [_mention(doc_id, norm, s, e, n.key, n.kind, f"gazetteer-{n.how}", CONFIDENCE[n.how])
+            for s, e, n in spans]  # type: ignore[union-attr]
+
+
+def head_word(label: str) -> set[str]:
+    """The head nouns a definite description of this entity may use."""
+    words = {HEAD_VARIANTS.get(w, w) for w in re.findall(r"[A-Z][a-z]+", label)}
+    return words
+
+
+def resolve_anaphors(doc_id: str, norm: NormalizedText, named: list[Mention],
+                     labels: dict[str, str]) -> list[Mention]:
+    """'the Commission' → the nearest preceding named entity whose name has that head word."""
+    taken = [(m.norm_start, m.norm_end) for m in named]
+    heads = {key: head_word(label) for key, label in labels.items()}
+    resolved: list[Mention] = []
+    candidates = [m for m in named if m.kind in ANAPHOR_KINDS]
+    index = 0
+    for match in ANAPHOR_RE.finditer(norm.text):
+        start, end = match.start(1), match.end(1)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        head = HEAD_VARIANTS.get(match.group(1), match.group(1))
+        while index < len(candidates) and candidates[index].norm_end <= start:
+            index += 1
+        for antecedent in reversed(candidates[max(0, index - 40):index]):
+            if start - antecedent.norm_end > ANAPHOR_WINDOW:
+                break
+            if head in heads.get(antecedent.key, ()):
+                resolved.append(_mention(doc_id, norm, start, end, antecedent.key, antecedent.kind,
+                                         "coreference", CONFIDENCE["coreference"]))
+                break
+    return resolved
+
+
+def find_mentions(doc_id: str, norm: NormalizedText, gazetteer: Gazetteer,
+                  labels: dict[str, str]) -> list[Mention]:
+    """Named mentions and resolved definite descriptions, in text order."""
+    named = named_mentions(doc_id, norm, gazetteer)
+    anaphors = resolve_anaphors(doc_id, norm, named, labels)
+    return sorted(named + anaphors, key=lambda m: (m.start, m.end))
