@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from . import __version__
-from .corpus import CORPUS_DIR, SIDECAR_SUFFIX, Document, read_corpus
+from .corpus import CORPUS_DIR, SIDECAR_SUFFIX, Document, read_corpus, read_corpus_lenient
 from .errors import InputError, KGError, ValidationFailed
 from .claims import Conflict, find_conflicts, to_facts
 from .discovery import DiscoveredEntity
@@ -50,6 +50,7 @@ class KnowledgeGraph:
     extraction: Extraction
     discovered: list[DiscoveredEntity]
     conflicts: list[Conflict]
+    skipped: list[str] = field(default_factory=list)  # one line per document left out (--keep-going)
 
 
 @dataclass
@@ -70,17 +71,31 @@ def check_publishers(documents: list[Document], registry: Registry) -> None:
             raise InputError(f"{sidecar}: field 'publisher_id': {doc.publisher_id!r} is not an entity id of the registry")
 
 
-def assemble(sources: Sources, progress: Progress) -> KnowledgeGraph:
-    """Everything up to the in-memory graph; no file is written."""
+def assemble(sources: Sources, progress: Progress, keep_going: bool = False) -> KnowledgeGraph:
+    """Everything up to the in-memory graph; no file is written. With keep_going, a bad
+    document is left out (and listed) instead of stopping the build."""
     with progress.stage("read ontology and themes"):
         vocab = Vocabulary.load(sources.ontology_dir)
+    skipped: list[str] = []
     with progress.stage("read corpus"):
-        documents = read_corpus(sources.corpus_dir)
+        if keep_going:
+            documents, skipped = read_corpus_lenient(sources.corpus_dir)
+            if not documents:
+                raise InputError(f"{sources.corpus_dir}: no readable documents ({len(skipped)} skipped)")
+        else:
+            documents = read_corpus(sources.corpus_dir)
     with progress.stage("read registry"):
         registry = load_registry(vocab, sources.registry_dir)
         check_publishers(documents, registry)
     with progress.stage("locate evidence passages"):
-        curated = require_located(registry.facts, {d.doc_id: d for d in documents})
+        by_id = {d.doc_id: d for d in documents}
+        registry_facts = registry.facts
+        if keep_going and skipped:
+            registry_facts = tuple(f for f in registry.facts if f.doc_id in by_id)
+            if len(registry_facts) < len(registry.facts):
+                skipped.append(f"{len(registry.facts) - len(registry_facts)} curated fact(s) left out: "
+                               "their document was skipped")
+        curated = require_located(registry_facts, by_id)
     with progress.stage("extract mentions, entities and facts"):
         extraction = extract(documents, registry)
         extracted, participations = to_facts(extraction, documents, registry, vocab)
@@ -94,7 +109,7 @@ def assemble(sources: Sources, progress: Progress) -> KnowledgeGraph:
                           if str(a.value) != str(b.value)]
         dataset = build_dataset(vocab, registry, documents, facts, discovered, mentions, contradictions)
         union = union_graph(dataset)
-    return KnowledgeGraph(vocab, documents, registry, facts, dataset, union, extraction, discovered, conflicts)
+    return KnowledgeGraph(vocab, documents, registry, facts, dataset, union, extraction, discovered, conflicts, skipped)
 
 
 def check(kg: KnowledgeGraph, progress: Progress) -> ValidationResult:
@@ -124,9 +139,10 @@ def write_outputs(kg: KnowledgeGraph, validation: ValidationResult, staging: Pat
     return consistent
 
 
-def build(sources: Sources, out_dir: Path, progress: Progress, reason: bool = True, docs: bool = True) -> BuildResult:
+def build(sources: Sources, out_dir: Path, progress: Progress, reason: bool = True, docs: bool = True,
+          keep_going: bool = False) -> BuildResult:
     """Build and publish atomically into out_dir; on any error the previous build stays."""
-    kg = assemble(sources, progress)
+    kg = assemble(sources, progress, keep_going)
     validation = check(kg, progress)
     if not validation.conforms:
         shown = "\n".join(f.line() for f in validation.violations[:20])
@@ -139,7 +155,7 @@ def build(sources: Sources, out_dir: Path, progress: Progress, reason: bool = Tr
                    "mentions": sum(len(m) for m in kg.extraction.mentions.values()),
                    "facts": len(kg.facts), "triples": len(kg.union),
                    "graphs": len(list(kg.dataset.graphs())), "consistent": consistent,
-                   "shacl_conforms": validation.conforms}
+                   "shacl_conforms": validation.conforms, "skipped": kg.skipped}
         (staging / "build-summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         publish(staging, out_dir)
     except BaseException:

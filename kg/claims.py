@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDFS, XSD
 
 from .corpus import Document
 from .dates import parse_partial_date
@@ -55,6 +55,26 @@ def participation_entity(claim: Claim, instrument_label: str, doc_id: str) -> Di
     return DiscoveredEntity(key, "participation", "TreatyParticipation", label, "rule-treaty-participation")
 
 
+class TypeCheck:
+    """Whether a subject or object fits a property's declared domain and range, so that a rule
+    that picks the wrong neighbour ("established by Europe") drops the claim instead of
+    producing a graph that violates the ontology."""
+
+    def __init__(self, vocab: Vocabulary, classes: dict[URIRef, URIRef]) -> None:
+        self.vocab, self.classes = vocab, classes
+        self._supers: dict[URIRef, set[URIRef]] = {}
+
+    def supers(self, cls: URIRef) -> set[URIRef]:
+        if cls not in self._supers:
+            self._supers[cls] = {cls, *self.vocab.ontology.transitive_objects(cls, RDFS.subClassOf)}
+        return self._supers[cls]
+
+    def fits(self, node: URIRef, prop: URIRef, axis: URIRef) -> bool:
+        required = [c for c in self.vocab.ontology.objects(prop, axis) if isinstance(c, URIRef)]
+        cls = self.classes.get(node)
+        return not required or cls is None or all(r in self.supers(cls) for r in required)
+
+
 def to_facts(extraction: Extraction, documents: list[Document], registry: Registry,
              vocab: Vocabulary) -> tuple[list[EvidencedFact], list[DiscoveredEntity]]:
     """Evidenced facts of every claim whose subject and object resolve, plus the participation
@@ -62,6 +82,9 @@ def to_facts(extraction: Extraction, documents: list[Document], registry: Regist
     by_doc = {d.doc_id: d for d in documents}
     iris = {e.slug: e.iri for e in registry.entities}
     iris.update({k: entity_iri(e.kind, k) for k, e in extraction.discovered.items()})
+    classes = {e.iri: e.cls for e in registry.entities}
+    classes.update({entity_iri(e.kind, k): vocab.classes[e.cls] for k, e in extraction.discovered.items()})
+    types = TypeCheck(vocab, classes)
     facts: list[EvidencedFact] = []
     participations: dict[str, DiscoveredEntity] = {}
     for doc_id in sorted(extraction.claims):
@@ -88,9 +111,11 @@ def to_facts(extraction: Extraction, documents: list[Document], registry: Regist
                     facts.append(fact(p, "asOf", parse_partial_date(extra["asOf"])))
                 continue
             prop = vocab.properties[claim.prop]
+            if not types.fits(subject, prop.iri, RDFS.domain):
+                continue
             if prop.is_object:
                 value = iris.get(str(claim.value))
-                if value is None:
+                if value is None or not types.fits(value, prop.iri, RDFS.range):
                     continue
             elif prop.is_date:
                 value = parse_partial_date(str(claim.value))

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 from pathlib import Path
+
+from rdflib.namespace import RDFS
 
 from rich.console import Console
 from rich.table import Table
@@ -31,7 +34,8 @@ DESCRIPTION
     that states it (document, character offsets, exact quote).
 
     Inputs (all inside the package, so a fresh clone builds on its own):
-      kg/corpus/*.txt + *.meta.toml   source documents and their metadata sidecars
+      kg/corpus/*.{txt,md,html,pdf} + *.meta.toml
+                                      source documents and their metadata sidecars
       kg/registry/*.toml              curated entities and facts with verbatim quotes
       ontology/migration.ttl          the OWL ontology
       ontology/themes.ttl             the SKOS scheme of migration themes
@@ -42,6 +46,10 @@ COMMANDS
     validate    validate the graph (or an RDF file) against the SHACL shapes
     export      write one serialisation of the graph to stdout or a file
     stats       count instances per class and triples per property
+    add         add a document (and its metadata sidecar) to the corpus
+    eval        precision and recall of the extraction against tests/gold/
+    conflicts   claims of the documents that disagree, each with its source
+    review      discovered entities and low-confidence facts, for a curator
 
 EXIT STATUS
     0  success
@@ -87,7 +95,10 @@ def _sources(args: argparse.Namespace) -> Sources:
 
 def cmd_build(args: argparse.Namespace) -> int:
     progress = Progress(quiet=args.quiet)
-    result = build(_sources(args), args.out, progress, reason=not args.no_reason, docs=not args.no_docs)
+    result = build(_sources(args), args.out, progress, reason=not args.no_reason, docs=not args.no_docs,
+                   keep_going=args.keep_going)
+    for line in result.kg.skipped:
+        progress.note(f"skipped: {line}")
     warnings = len(result.validation.findings) - len(result.validation.violations)
     progress.note(f"built {result.out_dir}/: {len(result.kg.union)} triples, {len(result.kg.registry.entities)} entities, "
                   f"{len(result.kg.facts)} facts with evidence, {len(result.kg.documents)} documents; "
@@ -162,6 +173,88 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from .add import add_document
+    corpus = args.corpus or Sources().corpus_dir
+    path = add_document(args.file, corpus, title=args.title, publisher=args.publisher, date=args.date,
+                        doc_type=args.type, language=args.language, publisher_id=args.publisher_id or "",
+                        creators=tuple(args.creator or ()), description=args.description or "")
+    print(f"added {path.name} (sidecar {path.stem}.meta.toml); run `migkg build` to rebuild the graph")
+    return EXIT_OK
+
+
+def _extraction(args: argparse.Namespace, use_registry: bool = True):
+    from .corpus import read_corpus
+    from .pipeline import extract
+    from .registry import load_registry
+    sources = _sources(args)
+    vocab = Vocabulary.load(sources.ontology_dir)
+    documents = read_corpus(sources.corpus_dir)
+    registry = load_registry(vocab, sources.registry_dir)
+    return documents, extract(documents, registry, use_registry=use_registry)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import GOLD_DIR, evaluate, format_report, load_gold
+    gold = load_gold(args.gold or GOLD_DIR)
+    out = []
+    for cold in ((False, True) if args.cold else (False,)):
+        documents, extraction = _extraction(args, use_registry=not cold)
+        report = evaluate(extraction, documents, gold, cold=cold)
+        title = ("Cold start: no registry, discovery rules only (types and spans scored, not links)" if cold
+                 else "Full pipeline (registry gazetteer + discovery + rules)")
+        out.append(format_report(report, title))
+        if args.errors:
+            out.append("\n".join(report.errors))
+    print("\n\n".join(out))
+    return EXIT_OK
+
+
+def _quote(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    kg = assemble(_sources(args), Progress(quiet=True))
+    labels = {s: str(o) for s, o in kg.union.subject_objects(RDFS.label)}
+    if not kg.conflicts:
+        print("no conflicting claims")
+    for conflict in kg.conflicts:
+        print(f"{labels.get(conflict.subject, conflict.subject)} — {short_name(conflict.prop)}:")
+        for fact in conflict.facts:
+            value = labels.get(fact.value, str(fact.value)) if short_name(conflict.prop) != "mkg:numberOfParties" else str(fact.value)
+            print(f"  {value:<12} {fact.passage.doc_id} [{fact.passage.span.start}-{fact.passage.span.end}] "
+                  f"({fact.method}, {fact.confidence}): “{_quote(fact.passage.exact)}”")
+    print(f"{len(kg.conflicts)} conflict(s)")
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .claims import sentence_passage
+    documents, extraction = _extraction(args)
+    by_doc = {d.doc_id: d for d in documents}
+    first_mention = {}
+    for doc_id in sorted(extraction.mentions):
+        for m in extraction.mentions[doc_id]:
+            first_mention.setdefault(m.key, m)
+    print(f"# Discovered entities ({len(extraction.discovered)}): not in the registry; promote with the id shown")
+    for key in sorted(extraction.discovered):
+        entity = extraction.discovered[key]
+        m = first_mention.get(key)
+        where = f"{m.doc_id} [{m.start}-{m.end}]" if m else ""
+        extra = f" acronyms={sorted(entity.acronyms)}" if entity.acronyms else ""
+        print(f"{key}\t{entity.cls}\t{entity.label}{extra}\t{where}\t({entity.rule})")
+    low = [(doc_id, c) for doc_id in sorted(extraction.claims) for c in extraction.claims[doc_id]
+           if c.confidence < args.threshold]
+    print(f"\n# Facts with confidence below {args.threshold} ({len(low)})")
+    for doc_id, c in low:
+        passage = sentence_passage(by_doc[doc_id], extraction, c)
+        print(f"{c.subject} {c.prop} {c.value}\t{c.confidence}\t{c.rule}\t{doc_id} [{passage.span.start}-{passage.span.end}]"
+              f"\t“{_quote(passage.exact)}”")
+    return EXIT_OK
+
+
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("inputs (default: the copies shipped in the package)")
     group.add_argument("--corpus", type=Path, metavar="DIR", help="folder of documents (*.txt + *.meta.toml)")
@@ -183,6 +276,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: build)")
     p.add_argument("--no-reason", action="store_true", help="skip the HermiT run (no inferred export, no Java needed)")
     p.add_argument("--no-docs", action="store_true", help="skip the pyLODE documentation")
+    p.add_argument("--keep-going", action="store_true",
+                   help="leave out bad documents (listed in the output and build-summary.json) instead of stopping")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="validate against the SHACL shapes", formatter_class=fmt, description="""\
@@ -214,6 +309,54 @@ DESCRIPTION
     _add_source_options(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("add", help="add a document to the corpus", formatter_class=fmt, description="""\
+DESCRIPTION
+    Copies FILE (.txt, .md, .html or .pdf) into the corpus folder under a new id
+    (NNN_<sha256 prefix>) and writes its metadata sidecar; then `migkg build` rebuilds the
+    graph with it. Refuses a file already in the corpus; never leaves half a document.""")
+    _add_source_options(p)
+    p.add_argument("file", type=Path)
+    p.add_argument("--title", required=True)
+    p.add_argument("--publisher", required=True)
+    p.add_argument("--date", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--type", default="Publication", help="document genre (Report, Paper, WebPage, ...)")
+    p.add_argument("--language", default="en")
+    p.add_argument("--publisher-id", help="registry id of the publisher, if it has one")
+    p.add_argument("--creator", action="append", help="an author (repeatable)")
+    p.add_argument("--description")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("eval", help="precision and recall against the gold annotations", formatter_class=fmt, description="""\
+DESCRIPTION
+    Runs the extraction pipeline and scores it against the hand annotations in tests/gold/
+    (see tests/gold/README.md): mentions per entity type (exact line, text and type),
+    definite descriptions, entity linking, and facts per relation. With --cold the registry
+    is not used as a gazetteer, which shows what the discovery rules find on their own.""")
+    _add_source_options(p)
+    p.add_argument("--gold", type=Path, metavar="DIR", help="folder of gold files (default: tests/gold)")
+    p.add_argument("--cold", action="store_true", help="also score a run without the registry")
+    p.add_argument("--errors", action="store_true", help="list every missed and spurious item")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("conflicts", help="claims that disagree, with their sources", formatter_class=fmt, description="""\
+DESCRIPTION
+    Lists every subject for which the documents (or a document and the registry) make
+    claims that cannot all be true: two adoption or establishment dates, two ratification
+    counts without an 'as of' date that explains them. Each claim is shown with its
+    document, offsets, method and quote. Nothing is resolved: the graph keeps them all and
+    links their evidence with mkg:contradicts.""")
+    _add_source_options(p)
+    p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("review", help="discovered entities and weak facts for a curator", formatter_class=fmt, description="""\
+DESCRIPTION
+    Lists the entities the pipeline discovered (key to use as registry id, class, label,
+    first mention) and the extracted facts below a confidence threshold with their quotes,
+    so that a curator can promote them into kg/registry/.""")
+    _add_source_options(p)
+    p.add_argument("--threshold", type=Decimal, default=Decimal("0.8"), help="confidence below which a fact is listed (default 0.8)")
+    p.set_defaults(func=cmd_review)
     return parser
 
 

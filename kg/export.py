@@ -30,27 +30,17 @@ FORMATS: dict[str, str] = {
 }
 
 
-def _sort_key(triple: tuple[Node, ...]) -> tuple[str, ...]:
-    return tuple(term.n3() for term in triple)
-
-
-def sorted_graph(graph: Graph) -> Graph:
-    """A copy of `graph` whose store was filled in sorted order (stable serialiser output)."""
-    out = Graph()
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns, override=True, replace=True)
-    for triple in sorted(graph, key=_sort_key):
-        out.add(triple)
-    return out
-
 
 def sorted_lines(text: str) -> str:
     lines = sorted({line for line in text.splitlines() if line.strip()})
     return "\n".join(lines) + "\n"
 
 
-def turtle(graph: Graph) -> bytes:
-    return sorted_graph(graph).serialize(format="turtle", encoding="utf-8")
+def turtle(graph: Graph, sorted_nt: bytes | None = None) -> bytes:
+    """Turtle written by pyoxigraph from the sorted N-Triples: deterministic, and 17 s → 0.3 s
+    on the 110k-triple graph compared with rdflib's pretty-printer."""
+    nt = sorted_nt if sorted_nt is not None else ntriples(graph)
+    return _oxigraph(nt, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)
 
 
 def _oxigraph(data: bytes, fmt: "ox.RdfFormat", out_fmt: "ox.RdfFormat") -> bytes:
@@ -123,7 +113,7 @@ def export_all(formats: Iterable[str], ds: Dataset, union: Graph) -> dict[str, b
         return cache["nq"]
 
     writers: dict[str, Callable[[], bytes]] = {
-        "ttl": lambda: turtle(union),
+        "ttl": lambda: turtle(union, nt()),
         "owl": lambda: rdfxml(union, nt()),
         "jsonld": lambda: jsonld(union),
         "nt": nt,

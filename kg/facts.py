@@ -19,14 +19,17 @@ from .mentions import Mention
 
 MONTHS = {m: i for i, m in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"), start=1)}
-MONTH = "(" + "|".join(MONTHS) + ")"
-DATE_RE = re.compile(rf"\b(?:(\d{{1,2}})(?:\s*(?:-|to|and)\s*\d{{1,2}})? )?{MONTH},? (\d{{4}})\b|\b(?:in|since|of|on) (\d{{4}})\b")
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["Sept"] = 9
+MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+DATE_RE = re.compile(rf"\b(?:(\d{{1,2}})(?:\s*(?:-|to|and)\s*\d{{1,2}})? )?{MONTH}(?: (\d{{1,2}})(?:st|nd|rd|th)?)?,? (\d{{4}})\b|\b(?:in|since|of|on) (\d{{4}})\b")
 NUMBER_WORDS = {w: i for i, w in enumerate(("zero one two three four five six seven eight nine ten eleven twelve "
                                             "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty").split())}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 COUNT = r"(\d{1,3}|[a-z]+(?:-[a-z]+)?)"
 ABBREVIATIONS = re.compile(r"\b(?:No|Nos|Mr|Ms|Mrs|Dr|Prof|St|Inc|Ltd|Co|Vol|e\.g|i\.e|etc|U\.S|U\.N|Art|para|al|cf|pp|p|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
-SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=[\"'(]?[A-Z0-9])")
+SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=[\"'(•·▪–-]?\s*[A-Z0-9])|\s(?=[•·▪]\s)")
 
 ACTOR_KINDS = ("organization", "place", "person")
 FOUNDABLE_KINDS = ("organization", "process", "event", "project")
@@ -94,12 +97,13 @@ def dates_in(text: str, offset: int = 0) -> list[tuple[int, str]]:
     """(position, ISO partial date) of every date expression, in order."""
     found = []
     for m in DATE_RE.finditer(text):
-        if m.group(3):
-            year = m.group(3)
+        if m.group(4):
+            year = m.group(4)
             month = MONTHS[m.group(2)]
-            value = f"{year}-{month:02d}-{int(m.group(1)):02d}" if m.group(1) else f"{year}-{month:02d}"
+            day = m.group(1) or m.group(3)
+            value = f"{year}-{month:02d}-{int(day):02d}" if day else f"{year}-{month:02d}"
         else:
-            value = m.group(4)
+            value = m.group(5)
         if 1800 <= int(value[:4]) <= 2100:
             found.append((offset + m.start(), value))
     return found
@@ -124,13 +128,21 @@ def _claim(subject: str, prop: str, value: str | int, rule: str, confidence: str
 
 ESTABLISH_RE = re.compile(r"\b(established|founded|created|launched|set up|inaugurated|co-founded)\b")
 PASSIVE_RE = re.compile(r"\b(?:was|were|been|be|being|is|are|had|has)\s+(?:\w+\s+)?$|,\s*$|\bnewly\s+$")
+DIRECT_OBJECT_RE = re.compile(r"^\s+(?:the|a|an|its|their|his|her|this|these)\b")
+
+
+def _is_passive(before: str, after: str) -> bool:
+    """"X was established in", "X, established in": passive; "..., established the X": active."""
+    if re.search(r"\b(?:has|have|had)\s+$", before):
+        return False
+    return bool(PASSIVE_RE.search(before)) and not DIRECT_OBJECT_RE.match(after)
 BY_RE = re.compile(r"^\s*(?:\w+\s+){0,4}?by\b")
 
 
 def establishment(sentence: Sentence) -> Iterator[Claim]:
     for trigger in ESTABLISH_RE.finditer(sentence.text):
         before_text = sentence.text[:trigger.start()]
-        passive = bool(PASSIVE_RE.search(before_text)) or trigger.group(1) == "founded" and before_text.endswith(", ")
+        passive = _is_passive(before_text, sentence.text[trigger.end():])
         window_dates = dates_in(sentence.text[trigger.end():trigger.end() + 80], trigger.end())
         if passive:
             subjects = _before(sentence, trigger.start(), FOUNDABLE_KINDS)[-1:]
@@ -142,7 +154,7 @@ def establishment(sentence: Sentence) -> Iterator[Claim]:
         else:
             subjects = _after(sentence, trigger.end(), FOUNDABLE_KINDS)[:1]
             agents = [m for m in _before(sentence, trigger.start(), ACTOR_KINDS)
-                      if trigger.start() - (_rel(sentence, m) + len(m.surface)) < 200][-6:]
+                      if trigger.start() - (_rel(sentence, m) + len(m.surface)) < 300][-8:]
         for subject in subjects:
             if window_dates:
                 yield _claim(subject.key, "establishedOn", window_dates[0][1], "rule-establishment-date", "0.85", sentence)
@@ -174,7 +186,7 @@ def adoption(sentence: Sentence) -> Iterator[Claim]:
     for trigger in ADOPT_RE.finditer(sentence.text):
         before_text = sentence.text[:trigger.start()]
         window_dates = dates_in(sentence.text[trigger.end():trigger.end() + 60], trigger.end())
-        if PASSIVE_RE.search(before_text):
+        if _is_passive(before_text, sentence.text[trigger.end():]):
             instruments = _before(sentence, trigger.start(), ("instrument",))[-1:]
             after = sentence.text[trigger.end():]
             agents = _after(sentence, trigger.end(), ("organization",))[:1] if BY_RE.match(after) else []
@@ -306,7 +318,8 @@ def support(sentence: Sentence) -> Iterator[Claim]:
 
 
 ORGANIZE_RE = re.compile(r"\b(organized|organised|convened|hosted|co-organized|co-organised)\b")
-DATE_SPAN_RE = re.compile(rf"\b(?:from |on )?(\d{{1,2}})(?:\s*(?:-|–|to|and)\s*\d{{1,2}})? {MONTH},? (\d{{4}})\b|\bin {MONTH},? (\d{{4}})\b")
+DATE_SPAN_RE = re.compile(rf"\b(?:from |on )?(\d{{1,2}})(?:\s*(?:-|–|to|and)\s*\d{{1,2}})? {MONTH},? (\d{{4}})\b"
+                          rf"|(?:\bin |\()?{MONTH}(?: {DAY})?,? (\d{{4}})\b")
 
 
 def events(sentence: Sentence) -> Iterator[Claim]:
@@ -324,19 +337,26 @@ def events(sentence: Sentence) -> Iterator[Claim]:
         for ev in target:
             for org in organizers:
                 yield _claim(ev.key, "organizedBy", org.key, "rule-organized-by", "0.8", sentence)
+    for first in evs:
+        yield from _event_date(sentence, first)
     first = evs[0]
+    for place in _after(sentence, _rel(sentence, first), ("place",))[:1]:
+        gap = sentence.text[_rel(sentence, first):_rel(sentence, place)]
+        if re.search(r"\b(?:in|at)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}$", gap) and len(gap) < 200:
+            yield _claim(first.key, "heldIn", place.key, "rule-event-place", "0.7", sentence)
+
+
+def _event_date(sentence: Sentence, first: Mention) -> Iterator[Claim]:
     first_end = _rel(sentence, first) + (first.norm_end - first.norm_start)
     date = DATE_SPAN_RE.search(sentence.text, first_end)
     if date and date.start() - first_end < 80 and not re.search(r"[.;]", sentence.text[first_end:date.start()]):
         if date.group(1):
             value = f"{date.group(3)}-{MONTHS[date.group(2)]:02d}-{int(date.group(1)):02d}"
+        elif date.group(5):
+            value = f"{date.group(6)}-{MONTHS[date.group(4)]:02d}-{int(date.group(5)):02d}"
         else:
-            value = f"{date.group(5)}-{MONTHS[date.group(4)]:02d}"
+            value = f"{date.group(6)}-{MONTHS[date.group(4)]:02d}"
         yield _claim(first.key, "startDate", value, "rule-event-date", "0.75", sentence)
-    for place in _after(sentence, _rel(sentence, first), ("place",))[:1]:
-        gap = sentence.text[_rel(sentence, first):_rel(sentence, place)]
-        if re.search(r"\b(?:in|at)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}$", gap) and len(gap) < 200:
-            yield _claim(first.key, "heldIn", place.key, "rule-event-place", "0.7", sentence)
 
 
 PART_OF_GAP = re.compile(r"^(?:,?\s*of\s+(?:the\s+)?|,\s+)$")
