@@ -1,0 +1,187 @@
+"""The extraction pipeline on real corpus text and on text it has never seen: mentions,
+discovery, facts with evidence, conflicts, and the evaluation against the gold set."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import RDF, XSD
+
+from kg.claims import find_conflicts, to_facts
+from kg.corpus import CORPUS_DIR, read_corpus, read_document
+from kg.evidence import require_located
+from kg.evaluate import evaluate, load_gold
+from kg.facts import dates_in, parse_count
+from kg.namespaces import ID, MKG
+from kg.pipeline import extract
+from kg.registry import Registry, load_registry
+from kg.vocabulary import Vocabulary
+
+A59 = "002_cdd899cb68d944b6"
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return Vocabulary.load()
+
+
+@pytest.fixture(scope="module")
+def registry(vocab):
+    return load_registry(vocab)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return read_corpus(CORPUS_DIR)
+
+
+@pytest.fixture(scope="module")
+def extraction(documents, registry):
+    return extract(documents, registry)
+
+
+def _claims(extraction, doc_id=A59):
+    return {(c.subject, c.prop, str(c.value)) for c in extraction.claims[doc_id]}
+
+
+def test_longest_match_wins_and_acronyms_are_case_sensitive(extraction):
+    surfaces = {(m.surface.replace("\n", " "), m.key) for m in extraction.mentions[A59]}
+    assert ("United Nations Convention against Transnational Organized Crime", "untoc") in surfaces
+    assert ("ILO", "ilo") in surfaces
+    assert not any(m.surface == "ilo" for m in extraction.mentions[A59])
+
+
+def test_the_commission_inside_the_gcim_section_is_the_gcim(extraction, documents):
+    doc = next(d for d in documents if d.doc_id == A59)
+    start = doc.text.index("Brazil, Morocco and the Philippines, established the Commission")
+    anaphors = [m for m in extraction.mentions[A59] if m.method == "coreference" and start < m.start < start + 200]
+    assert anaphors and {(m.surface, m.key) for m in anaphors} == {("Commission", "gcim")}
+
+
+def test_every_mention_and_fact_quotes_the_document_at_its_offsets(extraction, documents, registry, vocab):
+    by_id = {d.doc_id: d for d in documents}
+    for doc_id, mentions in extraction.mentions.items():
+        for m in mentions:
+            assert by_id[doc_id].text[m.start:m.end] == m.surface
+    facts, _ = to_facts(extraction, documents, registry, vocab)
+    assert len(facts) > 50
+    for fact in facts:
+        doc = by_id[fact.passage.doc_id]
+        assert doc.text[fact.passage.span.start:fact.passage.span.end] == fact.passage.exact
+
+
+def test_facts_stated_in_the_secretary_generals_report(extraction):
+    claims = _claims(extraction)
+    assert ("trafficking-protocol", "supplements", "untoc") in claims
+    assert ("smuggling-protocol", "supplements", "untoc") in claims
+    assert ("ilo-c097", "parties", "42") in claims and ("ilo-c143", "parties", "18") in claims  # "respectively"
+    assert ("icrmw", "enteredIntoForceOn", "2003-07-01") in claims
+    assert {("gcim", "establishedBy", c) for c in ("sweden", "switzerland", "brazil", "morocco", "philippines")} <= claims
+    assert ("gcim", "establishedOn", "2003-12") in claims
+    members = {s for s, p, o in claims if p == "establishedBy" and s == "geneva-migration-group"} or \
+        {o for s, p, o in claims if s == "geneva-migration-group" and p == "establishedBy"}
+    assert {"ilo", "iom", "unhcr", "unctad"} <= {o for s, p, o in claims if s == "geneva-migration-group" and p == "establishedBy"}, members
+
+
+def test_claims_not_truths_conflicts_are_reported(extraction, documents, registry, vocab):
+    extracted, _ = to_facts(extraction, documents, registry, vocab)
+    curated = require_located(registry.facts, {d.doc_id: d for d in documents})
+    conflicts = find_conflicts(curated + extracted, vocab)
+    resolution = [c for c in conflicts if c.subject == ID["instrument/resolution-58-208"]]
+    assert resolution and {"2004-02-13", "2003-12-23"} <= {str(f.value) for f in resolution[0].facts}
+    counts = [c for c in conflicts if c.subject == ID["instrument/icrmw"] and c.prop == MKG.numberOfParties]
+    assert counts and {26, 27} <= {int(f.value) for f in counts[0].facts}
+
+
+UNSEEN = """\
+REGIONAL COOPERATION ON LABOUR MOBILITY
+
+The Andean Migration Observatory (AMO) was established in March 2009 by the Andean
+Community. Since then the AMO has supported the Quito Process on Labour Mobility, which
+Governments launched in 2010. The Domestic Workers Convention, 2011 (No. 189), was adopted
+by the International Labour Conference in June 2011; it entered into force on 5 September 2013
+and had been ratified by 14 States as of May 2015. General Assembly resolution 61/208 of
+20 December 2006 is recalled. The Second Andean Forum on Migration was held in Lima from
+3 to 5 May 2012 and was organized by the AMO.
+"""
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory, vocab):
+    folder = tmp_path_factory.mktemp("unseen")
+    (folder / "900_unseen.txt").write_text(UNSEEN, encoding="utf-8")
+    (folder / "900_unseen.meta.toml").write_text(
+        'id = "900_unseen"\ntitle = "Unseen"\ntype = "Report"\ndate = "2015"\nlanguage = "en"\n', encoding="utf-8")
+    doc = read_document(folder / "900_unseen.txt")
+    return doc, extract([doc], Registry(entities=(), facts=()), use_registry=False)
+
+
+def test_discovery_on_text_never_seen(unseen):
+    _, x = unseen
+    found = {k: (e.kind, e.cls) for k, e in x.discovered.items()}
+    assert found["andean-migration-observatory"] == ("organization", "ResearchOrganization")
+    assert x.discovered["andean-migration-observatory"].acronyms == {"AMO"}
+    assert found["quito-process-on-labor-mobility"] == ("process", "CooperationProcess")
+    assert found["domestic-workers-convention"][0] == "instrument"
+    assert found["ilo-c189"] == ("instrument", "Convention")
+    assert found["resolution-61-208"] == ("instrument", "Resolution")
+    assert found["second-andean-forum-on-migration"][0] == "event"
+    assert "regional-cooperation-on-labour-mobility" not in found  # an all-capitals heading is not a name
+
+
+def test_facts_from_text_never_seen(unseen):
+    _, x = unseen
+    claims = {(c.subject, c.prop, str(c.value)) for c in x.claims["900_unseen"]}
+    assert ("andean-migration-observatory", "establishedOn", "2009-03") in claims
+    assert ("resolution-61-208", "adoptedOn", "2006-12-20") in claims
+    assert ("ilo-c189", "iloConventionNumber", "189") in claims
+    assert ("second-andean-forum-on-migration", "startDate", "2012-05-03") in claims
+    assert ("second-andean-forum-on-migration", "organizedBy", "andean-migration-observatory") in claims
+
+
+def test_discovery_does_not_depend_on_document_order(documents, registry):
+    forward = extract(documents, registry)
+    backward = extract(list(reversed(documents)), registry)
+    assert {k: (e.label, e.cls, sorted(e.acronyms)) for k, e in forward.discovered.items()} == \
+        {k: (e.label, e.cls, sorted(e.acronyms)) for k, e in backward.discovered.items()}
+
+
+@pytest.mark.parametrize("text, value", [("on 1 July 2003", "2003-07-01"), ("in December 2003", "2003-12"),
+                                         ("(Nov 9th 2002)", "2002-11-09"), ("since 1994", "1994")])
+def test_dates(text, value):
+    assert dates_in(text)[0][1] == value
+
+
+@pytest.mark.parametrize("word, value", [("42", 42), ("twenty-seven", 27), ("six", 6), ("many", None)])
+def test_counts(word, value):
+    assert parse_count(word) == value
+
+
+def test_eval_scores_the_pipeline_against_the_gold_set(extraction, documents):
+    gold = load_gold()
+    assert sum(r.last - r.first + 1 for r in gold) >= 400 and len({r.doc_id for r in gold}) >= 3
+    report = evaluate(extraction, documents, gold)
+    org = report.mentions["organization"]
+    assert org.gold > 300 and org.precision > 0.9 and org.recall > 0.9
+    assert report.linking.correct / report.linking.system > 0.95
+
+
+def test_eval_is_not_fooled_by_an_empty_extraction(extraction, documents):
+    empty = type(extraction)(extraction.norms, {}, {d: [] for d in extraction.mentions},
+                             {d: [] for d in extraction.claims}, {}, {})
+    report = evaluate(empty, documents, load_gold())
+    assert report.total(report.mentions).recall == 0 and report.total(report.facts).recall == 0
+
+
+def test_the_built_graph_marks_discovered_entities_and_mentions(full_build):
+    g = full_build.kg.union
+    discovered = set(g.subjects(MKG.curationStatus, MKG.discovered))
+    assert len(discovered) > 20
+    mentions = set(g.subjects(RDF.type, MKG.Mention))
+    assert len(mentions) > 2000
+    confidences = {o for m in list(mentions)[:200] for o in g.objects(m, MKG.confidence)}
+    assert confidences <= {Literal(Decimal(v), datatype=XSD.decimal) for v in ("1.0", "0.95", "0.8")}
+    assert set(g.subject_objects(MKG.contradicts))
