@@ -309,7 +309,9 @@ def document_candidates(norm: NormalizedText, known: Iterable[tuple[int, int]] =
     which are never rediscovered and break the Title Case runs around them."""
     text = masked(norm.text, known)
     names = name_candidates(text, lambda pos: hard_break(norm, pos))
-    return names + acronym_definitions(text, names) + numbered_instruments(text)
+    # Numbered instruments are keyed canonically, so they are looked for in the unmasked text:
+    # "General Assembly resolution 58/208" extends a known "resolution 58/208".
+    return names + acronym_definitions(text, names) + numbered_instruments(norm.text)
 
 
 def canonical_label(candidate: Candidate) -> str:

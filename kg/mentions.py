@@ -66,6 +66,17 @@ class Mention:
     confidence: Decimal
 
 
+ORDINALS = {"First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth"}
+SMALL_WORDS = {"of", "on", "for", "and", "the", "against", "in", "to", "by", "at", "with", "from", "de", "la"}
+
+
+def _title(surface: str) -> str:
+    """'high-level dialogue' → 'High-Level Dialogue' (small words stay lowercase)."""
+    words = surface.split(" ")
+    return " ".join(w if (k and w in SMALL_WORDS) or not w[:1].islower()
+                    else "-".join(p[:1].upper() + p[1:] for p in w.split("-")) for k, w in enumerate(words))
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
 
@@ -82,12 +93,18 @@ class Gazetteer:
             variants = {surface}
             if name.how != "acronym" and any(c.islower() for c in surface):
                 variants.add(surface.upper())
+                if " " in surface and surface.split()[0].lower() not in ("the", "a", "an"):
+                    variants.add(_title(surface))
+                if surface.split()[0] in ORDINALS:
+                    variants.add(surface[0].lower() + surface[1:])
             for variant in variants:
                 by_surface.setdefault(variant, []).append(Name(variant, name.key, name.kind, name.how))
         self.automaton = ahocorasick.Automaton()
         self.size = len(by_surface)
+        self.names: dict[str, Name] = {}
         for surface, candidates in by_surface.items():
-            self.automaton.add_word(surface, (surface, self._choose(candidates)))
+            self.names[surface] = self._choose(candidates)
+            self.automaton.add_word(surface, (surface, self.names[surface]))
         if self.size:
             self.automaton.make_automaton()
 
@@ -130,16 +147,44 @@ def _mention(doc_id: str, norm: NormalizedText, start: int, end: int, key: str, 
     return Mention(doc_id, s, e, start, end, norm.source[s:e], key, kind, method, confidence)
 
 
+OF_SPLIT = re.compile(r" of (?:the )?")
+
+
+def split_compound(start: int, end: int, name: Name, gazetteer: Gazetteer) -> list[tuple[int, int, Name]]:
+    """"Population Division of the Department of Economic and Social Affairs" names two
+    entities when both halves are names of other entities: a unit and its parent."""
+    for match in OF_SPLIT.finditer(name.surface):
+        left, right = name.surface[:match.start()], name.surface[match.end():]
+        a, b = gazetteer.names.get(left), gazetteer.names.get(right)
+        if a and b and a.key != b.key and b.key != name.key:
+            return [(start, start + len(left), a), (start + match.end(), end, b)]
+    return [(start, end, name)]
+
+
+def _crosses_heading(norm: NormalizedText, start: int, end: int, surface: str) -> bool:
+    """A name in capitals that runs over a line break is two heading lines, not one name."""
+    if not surface.isupper():
+        return False
+    s, e = norm.to_source(start, end)
+    return "\n" in norm.source[s:e]
+
+
 def named_mentions(doc_id: str, norm: NormalizedText, gazetteer: Gazetteer) -> list[Mention]:
-    spans = leftmost_longest(gazetteer.matches(norm.text))
+    matches = [m for m in gazetteer.matches(norm.text) if not _crosses_heading(norm, m[0], m[1], m[2].surface)]
+    spans = [part for s, e, n in leftmost_longest(matches) for part in split_compound(s, e, n, gazetteer)]
     return [_mention(doc_id, norm, s, e, n.key, n.kind, f"gazetteer-{n.how}", CONFIDENCE[n.how])
             for s, e, n in spans]  # type: ignore[union-attr]
 
 
+HEAD_SPLIT = re.compile(r"[ ,](?:of|on|for|against|to|in)\b|,")
+
+
 def head_word(label: str) -> set[str]:
-    """The head nouns a definite description of this entity may use."""
-    words = {HEAD_VARIANTS.get(w, w) for w in re.findall(r"[A-Z][a-z]+", label)}
-    return words
+    """The head noun a definite description of this entity may use: the last word before
+    the first "of/on/for/against" ("Global Commission on International Migration" →
+    Commission), so "the Convention" is never a campaign *for* a convention."""
+    words = re.findall(r"[A-Za-z]+", HEAD_SPLIT.split(label, maxsplit=1)[0])
+    return {HEAD_VARIANTS.get(words[-1], words[-1])} if words else set()
 
 
 def resolve_anaphors(doc_id: str, norm: NormalizedText, named: list[Mention],
