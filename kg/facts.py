@@ -295,8 +295,10 @@ def membership(sentence: Sentence) -> Iterator[Claim]:
 
 SUPPORT_RE = re.compile(r"\b(?:with the (?:financial |generous )?support of|supported by|funded by|sponsored by|financed by|"
                         r"co-sponsored by|in (?:collaboration|partnership|cooperation) with)\b")
-SUPPORT_ACTIVE_RE = re.compile(r"\b(?:supports?|supported|funds|funded|sponsors|sponsored|participates? in|participated in|"
-                               r"took part in|takes part in|contributed to|contributes to)\b")
+SUPPORT_ACTIVE_RE = re.compile(r"\b(?:supports?|supported|funds|funded|sponsors|sponsored|co-?sponsors|co-?sponsored|"
+                               r"participates? in|participated in|participating in|took part in|takes part in|"
+                               r"contributed to|contributes to|played an? (?:\w+ )?role in|is a partner (?:in|of))\b")
+TOGETHER_RE = re.compile(r"^\s*,?\s*(?:together|jointly) with\b")
 
 
 def support(sentence: Sentence) -> Iterator[Claim]:
@@ -315,9 +317,16 @@ def support(sentence: Sentence) -> Iterator[Claim]:
                 continue
             for target in targets:
                 yield _claim(org.key, "supports", target.key, "rule-support-active", "0.7", sentence)
+                end = _rel(sentence, target) + (target.norm_end - target.norm_start)
+                together = TOGETHER_RE.match(sentence.text[end:])
+                if together:  # "co-sponsors X together with A, B and C": they support X too
+                    for partner in _agent_list(sentence, end + together.end()):
+                        if partner.kind == "organization":
+                            yield _claim(partner.key, "supports", target.key, "rule-support-active", "0.7", sentence)
 
 
-ORGANIZE_RE = re.compile(r"\b(organized|organised|convened|hosted|co-organized|co-organised)\b")
+ORGANIZE_RE = re.compile(r"\b(organized|organised|convened|hosted|co-organized|co-organised|organizing|organising|"
+                         r"convening|hosting|will convene|will host)\b")
 DATE_SPAN_RE = re.compile(rf"\b(?:from |on )?(\d{{1,2}})(?:\s*(?:-|–|to|and)\s*\d{{1,2}})? {MONTH},? (\d{{4}})\b"
                           rf"|(?:\bin |\()?{MONTH}(?: {DAY})?,? (\d{{4}})\b")
 

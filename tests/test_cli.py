@@ -81,6 +81,9 @@ def test_stats_counts_every_kind(capsys):
                 "mkg:Project", "mkg:Place", "mkg:Country", "mkg:City", "mkg:WorldRegion", "mkg:StatisticalObservation",
                 "mkg:SourceDocument", "mkg:Evidence", "mkg:Passage", "skos:Concept"):
         assert classes[cls]["instances"] >= 1, cls
-    assert classes["mkg:Organization"]["instances"] == 5
-    assert classes["mkg:Organization"]["direct"] == 0
+    # 5 curated organizations (none typed directly as mkg:Organization) and 3 discovered in
+    # the excerpt's text (OHCHR, UNODC, European Council: head noun "Office"/"Council" → Organization)
+    assert classes["mkg:Organization"]["instances"] == 8
+    assert classes["mkg:Organization"]["direct"] == 3
+    assert classes["mkg:Mention"]["instances"] > 40
     assert stats["properties"]["mkg:establishedOn"] == 2
