@@ -132,9 +132,12 @@ DIRECT_OBJECT_RE = re.compile(r"^\s+(?:the|a|an|its|their|his|her|this|these)\b"
 
 
 def _is_passive(before: str, after: str) -> bool:
-    """"X was established in", "X, established in": passive; "..., established the X": active."""
+    """"X was established in", "X, established in", "X established in 2003": passive;
+    "..., established the X": active."""
     if re.search(r"\b(?:has|have|had)\s+$", before):
         return False
+    if re.match(r"\s+(?:in|on|during|since)\s+(?:\d|[A-Z][a-z]+ \d)", after):
+        return True
     return bool(PASSIVE_RE.search(before)) and not DIRECT_OBJECT_RE.match(after)
 BY_RE = re.compile(r"^\s*(?:\w+\s+){0,4}?by\b")
 
@@ -144,6 +147,8 @@ def establishment(sentence: Sentence) -> Iterator[Claim]:
         before_text = sentence.text[:trigger.start()]
         passive = _is_passive(before_text, sentence.text[trigger.end():])
         window_dates = dates_in(sentence.text[trigger.end():trigger.end() + 80], trigger.end())
+        if not window_dates:  # "In April 2003, the heads of ... established the Group"
+            window_dates = [d for d in dates_in(sentence.text[:trigger.start()]) if d[0] < 12]
         if passive:
             subjects = _before(sentence, trigger.start(), FOUNDABLE_KINDS)[-1:]
             after = sentence.text[trigger.end():]
@@ -179,6 +184,8 @@ def _agent_list(sentence: Sentence, pos: int) -> list[Mention]:
 
 
 ADOPT_RE = re.compile(r"\badopted\b")
+NAME_YEAR_RE = re.compile(r"(?:,| of) (1[89]\d\d|20\d\d)(?: \(No\. ?\d+\))?$")
+INSTRUMENT_YEAR_RE = re.compile(r"^(?: of|,) (1[89]\d\d|20\d\d)\b(?! (?:and|to|-))")
 RESOLUTION_DATE_RE = re.compile(rf"^\s*(?:\(\w[^)]*\)\s*)?of (\d{{1,2}}) {MONTH} (\d{{4}})")
 
 
@@ -203,6 +210,13 @@ def adoption(sentence: Sentence) -> Iterator[Claim]:
             for agent in agents:
                 yield _claim(instrument.key, "adoptedBy", agent.key, "rule-adoption-agent", "0.75", sentence)
     for m in sentence.mentions:
+        rest = sentence.text[_rel(sentence, m) + (m.norm_end - m.norm_start):]
+        year = INSTRUMENT_YEAR_RE.match(rest)
+        if m.kind == "instrument" and year and "esolution" not in m.surface and not re.search(r"\d{4}", m.surface):
+            yield _claim(m.key, "adoptedOn", year.group(1), "rule-instrument-year", "0.7", sentence)
+        own_year = NAME_YEAR_RE.search(" ".join(m.surface.split()))
+        if m.kind == "instrument" and own_year and m.method != "coreference":
+            yield _claim(m.key, "adoptedOn", own_year.group(1), "rule-instrument-year", "0.7", sentence)
         if m.kind == "instrument":
             match = RESOLUTION_DATE_RE.match(sentence.text[_rel(sentence, m) + (m.norm_end - m.norm_start):])
             if match and "esolution" in m.surface:
