@@ -157,7 +157,7 @@ def establishment(sentence: Sentence) -> Iterator[Claim]:
                 by_end = trigger.end() + BY_RE.match(after).end()
                 agents = _agent_list(sentence, by_end)
         else:
-            subjects = _after(sentence, trigger.end(), FOUNDABLE_KINDS)[:1]
+            subjects = _direct_object(sentence, trigger.end(), FOUNDABLE_KINDS)
             agents = [m for m in _before(sentence, trigger.start(), ACTOR_KINDS)
                       if trigger.start() - (_rel(sentence, m) + len(m.surface)) < 300][-8:]
         for subject in subjects:
@@ -166,6 +166,16 @@ def establishment(sentence: Sentence) -> Iterator[Claim]:
             for agent in agents:
                 if agent.key != subject.key:
                     yield _claim(subject.key, "establishedBy", agent.key, "rule-establishment-agent", "0.75", sentence)
+
+
+OBJECT_GAP = re.compile(r"^\s*(?:(?:the|a|an|its|their|his|her|this|these|new|joint|first|second|third)\s+)*$")
+
+
+def _direct_object(sentence: Sentence, pos: int, kinds: tuple[str, ...]) -> list[Mention]:
+    """The mention right after a verb ("established the Commission"), or nothing: a mention
+    further on ("launched, together with the IMP, the publication") is not the object."""
+    following = _after(sentence, pos, kinds)[:1]
+    return [m for m in following if OBJECT_GAP.match(sentence.text[pos:_rel(sentence, m)])]
 
 
 def _agent_list(sentence: Sentence, pos: int) -> list[Mention]:
@@ -200,7 +210,7 @@ def adoption(sentence: Sentence) -> Iterator[Claim]:
             if not window_dates:
                 window_dates = [d for d in dates_in(before_text) if instruments and d[0] > _rel(sentence, instruments[0])]
         else:
-            instruments = _after(sentence, trigger.end(), ("instrument",))[:1]
+            instruments = _direct_object(sentence, trigger.end(), ("instrument",))
             agents = [m for m in _before(sentence, trigger.start(), ("organization",))][-1:]
             if not window_dates and instruments:
                 window_dates = dates_in(sentence.text[:trigger.start()])[-1:]
