@@ -178,6 +178,9 @@ def _direct_object(sentence: Sentence, pos: int, kinds: tuple[str, ...]) -> list
     return [m for m in following if OBJECT_GAP.match(sentence.text[pos:_rel(sentence, m)])]
 
 
+LIST_INTRO = re.compile(r"\b(?:such as|namely|including|notably|in particular),?\s*(?:the\s+)?$")
+
+
 def _agent_list(sentence: Sentence, pos: int) -> list[Mention]:
     """Mentions in a coordinated list starting at pos: "A, B and C" (stops at the first verb-ish gap)."""
     result = []
@@ -186,7 +189,7 @@ def _agent_list(sentence: Sentence, pos: int) -> list[Mention]:
         gap = sentence.text[last:_rel(sentence, m)]
         if result and not re.fullmatch(r"\s*(?:,|and|, and|as well as|the|,? the|and the|, and the|\s)*\s*", gap):
             break
-        if not result and len(gap) > 40:
+        if not result and len(gap) > 40 and not (len(gap) < 120 and LIST_INTRO.search(gap)):
             break
         result.append(m)
         last = _rel(sentence, m) + (m.norm_end - m.norm_start)
@@ -318,7 +321,9 @@ def membership(sentence: Sentence) -> Iterator[Claim]:
 
 
 SUPPORT_RE = re.compile(r"\b(?:with the (?:financial |generous )?support of|supported by|funded by|sponsored by|financed by|"
-                        r"co-sponsored by|in (?:collaboration|partnership|cooperation) with)\b")
+                        r"co-sponsored by|in (?:collaboration|partnership|cooperation) with|"
+                        r"(?:an? )?(?:inter-agency |joint |common )?(?:activity|initiative|programme|project) of)\b")
+PARTNER_RE = re.compile(r"\b(?:an? )?(?:active |key |main )?partners? of\b")
 SUPPORT_ACTIVE_RE = re.compile(r"\b(?:supports?|supported|funds|funded|sponsors|sponsored|co-?sponsors|co-?sponsored|"
                                r"participates? in|participated in|participating in|took part in|takes part in|"
                                r"contributed to|contributes to|played an? (?:\w+ )?role in|is a partner (?:in|of))\b")
@@ -332,6 +337,19 @@ def support(sentence: Sentence) -> Iterator[Claim]:
             for org in _agent_list(sentence, match.end()):
                 if org.kind == "organization":
                     yield _claim(org.key, "supports", target.key, "rule-support-passive", "0.75", sentence)
+    for match in PARTNER_RE.finditer(sentence.text):  # "ILO is an active partner of A, B and C in X"
+        partners = _agent_list(sentence, match.end())
+        if not partners:
+            continue
+        last = partners[-1]
+        end = _rel(sentence, last) + (last.norm_end - last.norm_start)
+        target = _direct_object(sentence, end + len(re.match(r"\s*in\b", sentence.text[end:]).group())
+                                if re.match(r"\s*in\b", sentence.text[end:]) else len(sentence.text), ("process", "project"))
+        subject = _before(sentence, match.start(), ("organization",))[-1:]
+        for org in subject + partners:
+            for t in target:
+                if org.kind == "organization":
+                    yield _claim(org.key, "supports", t.key, "rule-support-partner", "0.7", sentence)
     for match in SUPPORT_ACTIVE_RE.finditer(sentence.text):
         targets = [m for m in _after(sentence, match.end(), ("process", "project"))
                    if _rel(sentence, m) - match.end() < 120][:3]
@@ -366,7 +384,11 @@ def events(sentence: Sentence) -> Iterator[Claim]:
                           if m.kind in ("organization", "person")]
         else:
             target = _after(sentence, match.end(), ("event",))[:1]
-            organizers = [m for m in _before(sentence, match.start(), ("organization",))][-1:]
+            before = _before(sentence, match.start(), ("organization",))
+            organizers = before[-1:]
+            if before and not match.group(1).endswith("ing") and re.search(r"\b(?:in (?:collaboration|cooperation|partnership) with|together with|jointly with)\b",
+                                    sentence.text[:match.start()]):
+                organizers = list({m.key: m for m in before}.values())
         for ev in target:
             for org in organizers:
                 yield _claim(ev.key, "organizedBy", org.key, "rule-organized-by", "0.8", sentence)
