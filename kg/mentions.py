@@ -169,9 +169,19 @@ def _crosses_heading(norm: NormalizedText, start: int, end: int, surface: str) -
     return "\n" in norm.source[s:e]
 
 
+YEAR_BEFORE = re.compile(r"\b(?:1[89]|20)\d\d $")
+
+
+def with_year(text: str, start: int, end: int, name: Name) -> tuple[int, int, Name]:
+    """"the 2001 World Conference on Racism": a year just before an event's name is part of it."""
+    year = YEAR_BEFORE.search(text, max(0, start - 5), start) if name.kind == "event" else None
+    return (year.start(), end, name) if year else (start, end, name)
+
+
 def named_mentions(doc_id: str, norm: NormalizedText, gazetteer: Gazetteer) -> list[Mention]:
     matches = [m for m in gazetteer.matches(norm.text) if not _crosses_heading(norm, m[0], m[1], m[2].surface)]
-    spans = [part for s, e, n in leftmost_longest(matches) for part in split_compound(s, e, n, gazetteer)]
+    spans = [with_year(norm.text, *part) for s, e, n in leftmost_longest(matches)
+             for part in split_compound(s, e, n, gazetteer)]
     return [_mention(doc_id, norm, s, e, n.key, n.kind, f"gazetteer-{n.how}", CONFIDENCE[n.how])
             for s, e, n in spans]  # type: ignore[union-attr]
 
