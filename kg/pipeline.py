@@ -56,16 +56,16 @@ def extract(documents: list[Document], registry: Registry, use_registry: bool = 
         names.append(Name(entity.label, entity.key, entity.kind, "label"))
         names.extend(Name(a, entity.key, entity.kind, "alias") for a in sorted(entity.aliases))
         names.extend(Name(a, entity.key, entity.kind, "acronym") for a in sorted(entity.acronyms))
+    registry_kinds = {e.slug: e.kind for e in registry.entities}
     for cands in candidates.values():  # spelling variants and numbered forms of registry entities
         for cand in cands:
             slug = known_keys.get(cand.key) or known_keys.get(entity_key(cand.name))
             if slug and cand.rule != "discovery-acronym-definition":
-                kind = next((e.kind for e in registry.entities if e.slug == slug), cand.kind)
-                names.append(Name(cand.name, slug, kind, "alias"))
+                names.append(Name(cand.name, slug, registry_kinds.get(slug, cand.kind), "alias"))
     gazetteer = Gazetteer(names)
     labels = {e.slug: e.label for e in registry.entities} if use_registry else {}
     labels.update({k: e.label for k, e in discovered.items()})
-    kinds = {e.slug: e.kind for e in registry.entities} if use_registry else {}
+    kinds = dict(registry_kinds) if use_registry else {}
     kinds.update({k: e.kind for k, e in discovered.items()})
     mentions = {doc_id: find_mentions(doc_id, norm, gazetteer, labels) for doc_id, norm in norms.items()}
     claims = {doc_id: extract_claims(norms[doc_id], mentions[doc_id]) for doc_id in norms}
