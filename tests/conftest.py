@@ -14,6 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"
 
+# A valid metadata sidecar for test documents; format with id=<document stem>.
+SIDECAR = """id = "{id}"
+title = "A test document"
+type = "Report"
+date = "2004-10"
+language = "en"
+"""
+
 
 @pytest.fixture(scope="session")
 def mini_sources() -> Sources:

@@ -20,12 +20,7 @@ from kg.errors import InputError
 from kg.ingest import CHAR_MAP, DELETED_CHARS, LINE_END_HYPHENS, TYPOS, NormalizedText, normalize
 from kg.textspan import find_quote
 
-SIDECAR = """id = "{id}"
-title = "A test document"
-type = "Report"
-date = "2004-10"
-language = "en"
-"""
+from .conftest import SIDECAR
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,7 @@ from kg.progress import Progress
 from kg.registry import load_registry
 from kg.vocabulary import Vocabulary, parse_rdf_file
 
-from .conftest import MINI, ROOT
-
-SIDECAR = """id = "{id}"
-title = "A test document"
-type = "Report"
-date = "2004-10"
-language = "en"
-"""
+from .conftest import MINI, ROOT, SIDECAR
 
 
 @pytest.fixture(scope="module")
