@@ -71,6 +71,16 @@ def check_publishers(documents: list[Document], registry: Registry) -> None:
             raise InputError(f"{sidecar}: field 'publisher_id': {doc.publisher_id!r} is not an entity id of the registry")
 
 
+def check_local_aliases(documents: list[Document], registry: Registry, skipped: bool) -> None:
+    """A local alias names a document; a typo there would silently switch the alias off.
+    When documents were skipped (--keep-going), aliases of the skipped ones simply do not apply."""
+    present = {d.doc_id for d in documents}
+    for entity in registry.entities:
+        for doc_id, _ in entity.local_aliases:
+            if doc_id not in present and not skipped:
+                raise InputError(f"{entity.origin}: field 'local_aliases': unknown document {doc_id!r}")
+
+
 def assemble(sources: Sources, progress: Progress, keep_going: bool = False) -> KnowledgeGraph:
     """Everything up to the in-memory graph; no file is written. With keep_going, a bad
     document is left out (and listed) instead of stopping the build."""
@@ -87,6 +97,7 @@ def assemble(sources: Sources, progress: Progress, keep_going: bool = False) -> 
     with progress.stage("read registry"):
         registry = load_registry(vocab, sources.registry_dir)
         check_publishers(documents, registry)
+        check_local_aliases(documents, registry, bool(skipped))
     with progress.stage("locate evidence passages"):
         by_id = {d.doc_id: d for d in documents}
         registry_facts = registry.facts
@@ -100,7 +111,10 @@ def assemble(sources: Sources, progress: Progress, keep_going: bool = False) -> 
         extraction = extract(documents, registry)
         extracted, participations = to_facts(extraction, documents, registry, vocab)
         discovered = [extraction.discovered[k] for k in sorted(extraction.discovered)] + participations
-        facts = curated + extracted
+        # A rule that finds what a curator quoted with the very same passage adds nothing:
+        # the curated record (with its own method and confidence) is the evidence.
+        curated_evidence = {f.evidence_iri for f in curated}
+        facts = curated + [f for f in extracted if f.evidence_iri not in curated_evidence]
         conflicts = find_conflicts(facts, vocab)
     with progress.stage("assemble graph"):
         mentions = [m for doc_id in sorted(extraction.mentions) for m in extraction.mentions[doc_id]]

@@ -77,6 +77,7 @@ INSTRUMENT_HEADS = {
     "Charter": "Charter", "Covenant": "Treaty", "Act": "NationalLegislation", "Recommendation": "Recommendation",
     "Framework": "PolicyFramework", "Agenda": "PolicyFramework", "Strategy": "PolicyFramework",
     "Accord": "Treaty", "Pact": "Treaty", "Compact": "PolicyFramework", "Regulation": "Directive",
+    "Blueprint": "PolicyFramework", "Roadmap": "PolicyFramework",
 }
 PROCESS_HEADS = {"Process": "CooperationProcess", "Initiative": "GlobalInitiative", "Dialogue": "Dialogue",
                  "Consultations": "RegionalConsultativeProcess", "Campaign": "Campaign"}
@@ -172,7 +173,7 @@ def title_case_runs(text: str, breaks=lambda pos: False) -> Iterable[list[Token]
             gap_start, gap_end = tokens[j - 1][1], tokens[j][0]
             if gap_end - gap_start > 1 or (gap_end - gap_start == 1 and breaks(gap_start)):
                 break
-            if word == "The":
+            if word == "The" or re.search(r"['’]s$", tokens[j - 1][2]):  # "New York City’s Blueprint ..."
                 break
             if _is_cap(word):
                 last_cap = j
@@ -216,6 +217,9 @@ def _trim(tokens: list[Token]) -> list[Token]:
 def _is_specific(words: list[str], head_index: int) -> bool:
     """At least one word that is not a generic modifier, so "the Regional Conference" is not a name."""
     content = [w for k, w in enumerate(words) if k != head_index and w not in CONNECTORS]
+    complement = [w for w in words[head_index + 1:] if w not in CONNECTORS]
+    if len(complement) >= 2:  # "Blueprint for Economic Development": the complement makes it one plan
+        return True
     return bool(content) and not all(w.rstrip("s") in GENERIC_MODIFIERS or w in GENERIC_MODIFIERS for w in content)
 
 
@@ -280,6 +284,27 @@ def acronym_definitions(text: str, names: list[Candidate]) -> list[Candidate]:
     return found
 
 
+UNIT_AFTER_ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w-]*\s+(?:(?:of|for|on|and)\s+)?){0,6}[A-Z][\w-]*) \(([A-Z]{2,8})\) "
+                                   r"(department|division|unit|section|office|centre|center|programme|branch)\b")
+UNIT_CLASSES = {"department": "Organization", "division": "Organization", "unit": "Organization",
+                "section": "Organization", "office": "Organization", "centre": "ResearchOrganization",
+                "center": "ResearchOrganization", "programme": "Organization", "branch": "Organization"}
+
+
+def named_units(text: str) -> list[Candidate]:
+    """"an International Migration Law (IML) department": a unit named by a Title Case
+    subject, its acronym and a lowercase unit noun, as organizations name new units."""
+    found = []
+    for match in UNIT_AFTER_ACRONYM_RE.finditer(text):
+        name, acronym, unit = match.groups()
+        if not _initials_match(acronym, name):
+            continue
+        label = f"{name} {unit.title()}"
+        found.append(Candidate(match.start(), match.end(), match.group(), "organization", UNIT_CLASSES[unit],
+                               "discovery-named-unit", key=entity_key(label)))
+    return found
+
+
 def numbered_instruments(text: str) -> list[Candidate]:
     """ILO conventions by number and UN resolutions by symbol, keyed as curators key them."""
     found = []
@@ -294,6 +319,13 @@ def numbered_instruments(text: str) -> list[Candidate]:
         found.append(Candidate(match.start(), match.end(), match.group(), "instrument", "Resolution",
                                "discovery-un-symbol", key=f"resolution-{int(session)}-{int(number)}"))
     return found
+
+
+def canonical_key(name: str) -> str:
+    """The key an entity of this name gets: numbered instruments by their number or symbol
+    (the registry's id convention), anything else by its spelling-insensitive slug."""
+    numbered = numbered_instruments(name)
+    return numbered[0].key if numbered else entity_key(name)
 
 
 def masked(text: str, known: Iterable[tuple[int, int]]) -> str:
@@ -311,10 +343,14 @@ def document_candidates(norm: NormalizedText, known: Iterable[tuple[int, int]] =
     names = name_candidates(text, lambda pos: hard_break(norm, pos))
     # Numbered instruments are keyed canonically, so they are looked for in the unmasked text:
     # "General Assembly resolution 58/208" extends a known "resolution 58/208".
-    return names + acronym_definitions(text, names) + numbered_instruments(norm.text)
+    return names + acronym_definitions(text, names) + named_units(text) + numbered_instruments(norm.text)
 
 
 def canonical_label(candidate: Candidate) -> str:
+    if candidate.rule == "discovery-named-unit":
+        match = UNIT_AFTER_ACRONYM_RE.fullmatch(candidate.name)
+        if match:
+            return f"{match.group(1)} {match.group(3).title()}"
     if candidate.rule == "discovery-ilo-number":
         return f"ILO Convention No. {int(candidate.key.removeprefix('ilo-c'))}"
     if candidate.rule == "discovery-un-symbol":

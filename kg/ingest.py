@@ -130,6 +130,17 @@ class NormalizedText:
         return bisect.bisect_right(self._newlines, source_offset - 1) + 1
 
     @cached_property
+    def paragraph_breaks(self) -> tuple[int, ...]:
+        """Normalised positions just after a blank line or a page break in the source: no
+        sentence runs across them, whatever the punctuation (headings and datelines have none)."""
+        breaks = []
+        for match in re.finditer(r"\s", self.text):
+            gap = self.source[self.offsets[match.start()]:self.ends[match.start()]]
+            if gap.count("\n") >= 2 or "\f" in gap:
+                breaks.append(match.end())
+        return tuple(breaks)
+
+    @cached_property
     def _newlines(self) -> list[int]:
         return [m.start() for m in re.finditer("\n", self.source)]
 

@@ -32,11 +32,23 @@ ANAPHOR_HEADS = ("Commission", "Organization", "Organisation", "Convention", "Pr
                  "Conference", "Division", "Department", "Fund", "Programme", "Initiative", "Process",
                  "Dialogue", "Declaration", "Office", "Institute", "Centre", "Center", "Bank", "Agency",
                  "Council", "Committee", "Secretariat", "Network", "Union", "Treaty", "Covenant", "Charter",
-                 "Project", "Campaign", "Symposium", "Workshop", "Summit", "Forum", "Assembly")
+                 "Project", "Campaign", "Symposium", "Workshop", "Summit", "Forum", "Assembly", "Foundation",
+                 "Seminar")
 ANAPHOR_RE = re.compile(r"\b[Tt]he (" + "|".join(ANAPHOR_HEADS) + r")\b(?!['’]s? [A-Z])(?! (?:of|on|for|against) [A-Z])")
 ANAPHOR_WINDOW = 3000  # characters back to look for the antecedent
 ANAPHOR_KINDS = ("organization", "instrument", "process", "event", "project")
 HEAD_VARIANTS = {"Organisation": "Organization", "Centre": "Center"}
+# Methods whose mentions are descriptions rather than names (scored apart).
+DESCRIPTION_METHODS = ("coreference", "event-description", "instrument-description")
+
+
+def is_description(mention: Mention) -> bool:
+    """Whether a mention is a description ("the Commission", "the first meeting", "a set of
+    recommendations") rather than a name. "The Conference adopted a Programme of Action": a
+    capitalised programme linked through its adoption is still written as a name."""
+    if mention.method == "instrument-description":
+        return mention.surface[:1].islower()
+    return mention.method in DESCRIPTION_METHODS
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,8 @@ class Mention:
     confidence: Decimal
 
 
+FOLDED_MIN_WORDS = 6  # names this long match case-insensitively ...
+FOLDED_KINDS = ("organization", "instrument", "process", "event")  # ... but not titles of publications
 ORDINALS = {"First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth"}
 SMALL_WORDS = {"of", "on", "for", "and", "the", "against", "in", "to", "by", "at", "with", "from", "de", "la"}
 
@@ -107,6 +121,18 @@ class Gazetteer:
             self.automaton.add_word(surface, (surface, self.names[surface]))
         if self.size:
             self.automaton.make_automaton()
+        # Long names are matched whatever their capitalisation: "Regional Conference to address
+        # the problems of refugees, ..." is the curated title written in sentence case. Short
+        # names are not: "general assembly" in lower case is rarely the General Assembly.
+        self.folded = ahocorasick.Automaton()
+        long_names = {surface.lower(): name for surface, name in sorted(self.names.items())
+                      if name.how != "acronym" and len(surface.split()) >= FOLDED_MIN_WORDS
+                      and name.kind in FOLDED_KINDS}
+        for folded, name in long_names.items():
+            self.folded.add_word(folded, (folded, name))
+        if long_names:
+            self.folded.make_automaton()
+        self.folded_size = len(long_names)
 
     @staticmethod
     def _choose(candidates: list[Name]) -> Name:
@@ -120,7 +146,11 @@ class Gazetteer:
         if not self.size:
             return []
         found = []
-        for end_index, (surface, name) in self.automaton.iter(text):
+        hits = list(self.automaton.iter(text))
+        lowered = text.lower()
+        if self.folded_size and len(lowered) == len(text):
+            hits += list(self.folded.iter(lowered))
+        for end_index, (surface, name) in hits:
             start, end = end_index - len(surface) + 1, end_index + 1
             if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(surface[0]):
                 continue
@@ -141,7 +171,7 @@ def leftmost_longest(spans: Sequence[tuple[int, int, object]]) -> list[tuple[int
     return chosen
 
 
-def _mention(doc_id: str, norm: NormalizedText, start: int, end: int, key: str, kind: str,
+def mention_at(doc_id: str, norm: NormalizedText, start: int, end: int, key: str, kind: str,
              method: str, confidence: Decimal) -> Mention:
     s, e = norm.to_source(start, end)
     return Mention(doc_id, s, e, start, end, norm.source[s:e], key, kind, method, confidence)
@@ -156,14 +186,20 @@ def split_compound(start: int, end: int, name: Name, gazetteer: Gazetteer) -> li
     for match in OF_SPLIT.finditer(name.surface):
         left, right = name.surface[:match.start()], name.surface[match.end():]
         a, b = gazetteer.names.get(left), gazetteer.names.get(right)
-        if a and b and a.key != b.key and b.key != name.key:
-            return [(start, start + len(left), a), (start + match.end(), end, b)]
+        if b is None or b.key == name.key:
+            continue
+        # The left part stands for the entity the whole name names: "Plan of Action of the
+        # Regional Conference on Migration" is that Conference's plan, whatever else "Plan of
+        # Action" may name; "Ministerial Conference of the Budapest Process" is one conference.
+        if a and a.key != b.key or a is None and name.kind == "event" and b.kind in ("organization", "process") \
+                and len(left.split()) <= 3:
+            return [(start, start + len(left), Name(left, name.key, name.kind, name.how)), (start + match.end(), end, b)]
     return [(start, end, name)]
 
 
-def _crosses_heading(norm: NormalizedText, start: int, end: int, surface: str) -> bool:
+def _crosses_heading(norm: NormalizedText, start: int, end: int) -> bool:
     """A name in capitals that runs over a line break is two heading lines, not one name."""
-    if not surface.isupper():
+    if not norm.text[start:end].isupper():
         return False
     s, e = norm.to_source(start, end)
     return "\n" in norm.source[s:e]
@@ -179,10 +215,10 @@ def with_year(text: str, start: int, end: int, name: Name) -> tuple[int, int, Na
 
 
 def named_mentions(doc_id: str, norm: NormalizedText, gazetteer: Gazetteer) -> list[Mention]:
-    matches = [m for m in gazetteer.matches(norm.text) if not _crosses_heading(norm, m[0], m[1], m[2].surface)]
+    matches = [m for m in gazetteer.matches(norm.text) if not _crosses_heading(norm, m[0], m[1])]
     spans = [with_year(norm.text, *part) for s, e, n in leftmost_longest(matches)
              for part in split_compound(s, e, n, gazetteer)]
-    return [_mention(doc_id, norm, s, e, n.key, n.kind, f"gazetteer-{n.how}", CONFIDENCE[n.how])
+    return [mention_at(doc_id, norm, s, e, n.key, n.kind, f"gazetteer-{n.how}", CONFIDENCE[n.how])
             for s, e, n in spans]  # type: ignore[union-attr]
 
 
@@ -216,7 +252,7 @@ def resolve_anaphors(doc_id: str, norm: NormalizedText, named: list[Mention],
             if start - antecedent.norm_end > ANAPHOR_WINDOW:
                 break
             if head in heads.get(antecedent.key, ()):
-                resolved.append(_mention(doc_id, norm, start, end, antecedent.key, antecedent.kind,
+                resolved.append(mention_at(doc_id, norm, start, end, antecedent.key, antecedent.kind,
                                          "coreference", CONFIDENCE["coreference"]))
                 break
     return resolved

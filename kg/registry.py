@@ -21,7 +21,7 @@ from .namespaces import SLUG_RE, entity_iri, theme_iri
 from .vocabulary import PropertyInfo, Vocabulary
 
 REGISTRY_DIR = Path(__file__).resolve().parent / "registry"
-ENTITY_KEYS = {"id", "type", "label", "acronyms", "aliases", "definition", "themes", "fact"}
+ENTITY_KEYS = {"id", "type", "label", "acronyms", "aliases", "local_aliases", "definition", "themes", "fact"}
 FACT_KEYS = {"property", "value", "doc", "quote", "occurrence", "confidence"}
 TOP_FACT_KEYS = FACT_KEYS | {"subject"}
 
@@ -49,6 +49,7 @@ class Entity:
     definition: str
     themes: tuple[URIRef, ...]
     origin: Origin
+    local_aliases: tuple[tuple[str, str], ...] = ()  # (document id, name): names that hold in one document
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,20 @@ def _entity(path: Path, index: int, record: Any, vocab: Vocabulary) -> Entity:
         themes.append(theme_iri(slug_part))
     return Entity(slug=slug, cls=cls, kind=kind, iri=entity_iri(kind, slug), label=" ".join(label.split()),
                   acronyms=_strings(origin, record, "acronyms"), aliases=_strings(origin, record, "aliases"),
-                  definition=" ".join(definition.split()), themes=tuple(themes), origin=origin)
+                  definition=" ".join(definition.split()), themes=tuple(themes), origin=origin,
+                  local_aliases=_local_aliases(origin, record))
+
+
+def _local_aliases(origin: Origin, record: dict) -> tuple[tuple[str, str], ...]:
+    """`local_aliases = { "<doc id>" = ["Meeting 1"] }`: names that mean this entity only
+    inside one document (a numbered list item, a document's own abbreviation)."""
+    value = record.get("local_aliases", {})
+    if not isinstance(value, dict):
+        raise _fail(origin, "field 'local_aliases' must be a table of document id = [names]")
+    pairs = []
+    for doc_id in sorted(value):
+        pairs.extend((doc_id, name) for name in _strings(origin, value, doc_id))
+    return tuple(pairs)
 
 
 def _literal(origin: Origin, prop: PropertyInfo, value: Any) -> Literal:

@@ -20,6 +20,8 @@ from kg.pipeline import extract
 from kg.registry import Registry, load_registry
 from kg.vocabulary import Vocabulary
 
+from .conftest import SIDECAR
+
 A59 = "002_cdd899cb68d944b6"
 
 
@@ -108,13 +110,16 @@ and had been ratified by 14 States as of May 2015. General Assembly resolution 6
 """
 
 
+def new_document(folder: Path, doc_id: str, text: str):
+    """A document the corpus has never had, with its metadata sidecar."""
+    (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    (folder / f"{doc_id}.meta.toml").write_text(SIDECAR.format(id=doc_id), encoding="utf-8")
+    return read_document(folder / f"{doc_id}.txt")
+
+
 @pytest.fixture(scope="module")
 def unseen(tmp_path_factory, vocab):
-    folder = tmp_path_factory.mktemp("unseen")
-    (folder / "900_unseen.txt").write_text(UNSEEN, encoding="utf-8")
-    (folder / "900_unseen.meta.toml").write_text(
-        'id = "900_unseen"\ntitle = "Unseen"\ntype = "Report"\ndate = "2015"\nlanguage = "en"\n', encoding="utf-8")
-    doc = read_document(folder / "900_unseen.txt")
+    doc = new_document(tmp_path_factory.mktemp("unseen"), "900_unseen", UNSEEN)
     return doc, extract([doc], Registry(entities=(), facts=()), use_registry=False)
 
 
@@ -139,6 +144,48 @@ def test_facts_from_text_never_seen(unseen):
     assert ("ilo-c189", "iloConventionNumber", "189") in claims
     assert ("second-andean-forum-on-migration", "startDate", "2012-05-03") in claims
     assert ("second-andean-forum-on-migration", "organizedBy", "andean-migration-observatory") in claims
+
+
+# A new document read with the curated registry: none of its organizations, processes,
+# events or instruments are curated, and its sentences are not in the corpus.
+UNSEEN_WITH_REGISTRY = """\
+The Pacific Labour Mobility Network (PLMN) was launched in 2012 by the Pacific Islands
+Forum Secretariat. It co-sponsors the Seasonal Worker Initiative together with the World
+Bank and UNDP. IOM was a co-founder of the Pacific Labour Mobility Network.
+
+The first meeting of the Pacific Labour Mobility Network was held in Geneva, Switzerland, on
+4 and 5 June 2013, under the joint auspices of UNDP and the World Bank. The Network has
+recently established a Labour Market Information (LMI) unit. In 2014, the Regional
+Conference on Labour Mobility adopted a Programme of Action.
+"""
+
+
+@pytest.fixture(scope="module")
+def unseen_with_registry(tmp_path_factory, registry):
+    return extract([new_document(tmp_path_factory.mktemp("unseen2"), "901_unseen", UNSEEN_WITH_REGISTRY)], registry)
+
+
+def test_descriptions_pronouns_and_units_on_text_never_seen(unseen_with_registry):
+    x = unseen_with_registry
+    claims = {(c.subject, c.prop, str(c.value)) for c in x.claims["901_unseen"]}
+    plmn, meeting = "pacific-labor-mobility-network", "first-meeting-of-the-pacific-labor-mobility-network"
+    unit, conference = "labor-market-information-unit", "regional-conference-on-labor-mobility"
+    programme = "programme-of-action-of-the-regional-conference-on-labor-mobility".replace("programme", "program")
+    assert x.discovered[meeting].kind == "event" and x.discovered[meeting].rule == "discovery-event-description"
+    assert x.discovered[unit].label == "Labour Market Information Unit"
+    assert x.discovered[programme].kind == "instrument"
+    expected = {
+        (plmn, "establishedOn", "2012"),
+        (plmn, "supports", "seasonal-worker-initiative"),            # "It co-sponsors": the pronoun is the PLMN
+        ("undp", "supports", "seasonal-worker-initiative"),          # "... together with the World Bank and UNDP"
+        (plmn, "establishedBy", "iom"),                               # "IOM was a co-founder of"
+        (meeting, "startDate", "2013-06-04"), (meeting, "heldIn", "geneva"),
+        (meeting, "organizedBy", "undp"), (meeting, "organizedBy", "world-bank"),   # "under the joint auspices of"
+        (unit, "establishedBy", plmn), (unit, "subOrganizationOf", plmn),          # "The Network has ... established"
+        (programme, "adoptedAt", conference), (programme, "adoptedOn", "2014"),
+    }
+    assert expected <= claims, expected - claims
+    assert (meeting, "organizedBy", "geneva") not in claims
 
 
 def test_discovery_does_not_depend_on_document_order(documents, registry):
@@ -170,7 +217,7 @@ def test_eval_scores_the_pipeline_against_the_gold_set(extraction, documents):
 
 def test_eval_is_not_fooled_by_an_empty_extraction(extraction, documents):
     empty = type(extraction)(extraction.norms, {}, {d: [] for d in extraction.mentions},
-                             {d: [] for d in extraction.claims}, {}, {})
+                             {d: [] for d in extraction.claims}, {}, {}, {})
     report = evaluate(empty, documents, load_gold())
     assert report.total(report.mentions).recall == 0 and report.total(report.facts).recall == 0
 
