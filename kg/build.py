@@ -108,13 +108,17 @@ def assemble(sources: Sources, progress: Progress, keep_going: bool = False) -> 
                                "their document was skipped")
         curated = require_located(registry_facts, by_id)
     with progress.stage("extract mentions, entities and facts"):
-        extraction = extract(documents, registry)
+        extraction = extract(documents, registry, themes=vocab.theme_labels)
         extracted, participations = to_facts(extraction, documents, registry, vocab)
         discovered = [extraction.discovered[k] for k in sorted(extraction.discovered)] + participations
         # A rule that finds what a curator quoted with the very same passage adds nothing:
         # the curated record (with its own method and confidence) is the evidence.
-        curated_evidence = {f.evidence_iri for f in curated}
-        facts = curated + [f for f in extracted if f.evidence_iri not in curated_evidence]
+        seen = {f.evidence_iri for f in curated}
+        facts = list(curated)
+        for fact in extracted:  # one evidence record per (triple, passage), whatever found it
+            if fact.evidence_iri not in seen:
+                seen.add(fact.evidence_iri)
+                facts.append(fact)
         conflicts = find_conflicts(facts, vocab)
     with progress.stage("assemble graph"):
         mentions = [m for doc_id in sorted(extraction.mentions) for m in extraction.mentions[doc_id]]

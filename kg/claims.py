@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
 from .corpus import Document
 from .dates import parse_partial_date
-from .discovery import DiscoveredEntity
+from .discovery import DiscoveredEntity, entity_key
 from .evidence import EvidencedFact, Passage
 from .facts import Claim
-from .namespaces import MKG, digest, entity_iri
+from .namespaces import MKG, digest, entity_iri, theme_iri
 from .pipeline import Extraction
 from .registry import Registry
 from .textspan import Span, context
@@ -55,6 +56,38 @@ def participation_entity(claim: Claim, instrument_label: str, doc_id: str) -> Di
     return DiscoveredEntity(key, "participation", "TreatyParticipation", label, "rule-treaty-participation")
 
 
+def post_entity(claim: Claim, org_label: str) -> DiscoveredEntity:
+    """"Population Affairs Officer of the Population Division": one post per role and
+    organization (successive holders share it), keyed by its label."""
+    role = dict(claim.extra)["role"]
+    label = f"{role} of {org_label}"
+    return DiscoveredEntity(entity_key(label), "post", "Post", label, "rule-post")
+
+
+def curated_posts(registry: Registry, vocab: Vocabulary) -> dict[tuple[str, URIRef], URIRef]:
+    """(lowercased role, organization IRI) → IRI of the curated post, so that an extracted
+    "Director of the Population Division" is the curated post, not a second one."""
+    post_in = vocab.properties["postIn"].iri
+    labels = {e.iri: e.label for e in registry.entities if e.kind == "post"}
+    posts = {}
+    for f in registry.facts:
+        if f.predicate == post_in and f.subject in labels:
+            role = labels[f.subject].split(" of ")[0].lower()
+            posts[(role, f.value)] = f.subject
+    return posts
+
+
+def statistic_entity(claim: Claim, doc_id: str) -> DiscoveredEntity:
+    """One StatisticalObservation per figure and passage: "93 usd-billion, 2003 (stated in ...)"."""
+    extra = dict(claim.extra)
+    value, unit = str(claim.value).split(" ", 1)
+    what = extra.get("measure", "theme:figure").removeprefix("theme:")
+    key = f"{what}-{value.replace('.', '-')}-{unit}-{digest(doc_id, str(claim.sentence.start), length=8)}"
+    year = f", {extra['year']}" if "year" in extra else ""
+    label = f"{value} {unit}{year} ({what.replace('-', ' ')}, stated in {doc_id})"
+    return DiscoveredEntity(key, "statistic", "StatisticalObservation", label, "rule-statistic")
+
+
 class TypeCheck:
     """Whether a subject or object fits a property's declared domain and range, so that a rule
     that picks the wrong neighbour ("established by Europe") drops the claim instead of
@@ -87,6 +120,9 @@ def to_facts(extraction: Extraction, documents: list[Document], registry: Regist
     types = TypeCheck(vocab, classes)
     facts: list[EvidencedFact] = []
     participations: dict[str, DiscoveredEntity] = {}
+    discovered_posts: dict[str, DiscoveredEntity] = {}
+    statistics: dict[str, DiscoveredEntity] = {}
+    posts = curated_posts(registry, vocab)
     for doc_id in sorted(extraction.claims):
         for claim in extraction.claims[doc_id]:
             subject = iris.get(claim.subject)
@@ -99,6 +135,37 @@ def to_facts(extraction: Extraction, documents: list[Document], registry: Regist
             def fact(s: URIRef, prop: str, value: URIRef | Literal) -> EvidencedFact:
                 return EvidencedFact(s, vocab.properties[prop].iri, value, passage, claim.confidence, method, origin)
 
+            if claim.prop == "holdsPost":
+                org = iris.get(str(claim.value))
+                if org is None:
+                    continue
+                role = dict(claim.extra)["role"]
+                post = posts.get((role.lower(), org))
+                if post is None:
+                    entity = post_entity(claim, extraction.labels.get(str(claim.value), str(claim.value)))
+                    discovered_posts[entity.key] = entity
+                    post = entity_iri("post", entity.key)
+                facts.append(fact(post, "postIn", org))
+                facts.append(fact(post, "heldBy", subject))
+                continue
+            if claim.prop == "statistic":
+                entity = statistic_entity(claim, doc_id)
+                observed = entity_iri("statistic", entity.key)
+                extra = dict(claim.extra)
+                unit = iris.get(extra["unit"])
+                if unit is None:
+                    continue
+                statistics[entity.key] = entity
+                facts.append(fact(observed, "observedValue", Literal(Decimal(str(claim.value).split(" ")[0]))))
+                facts.append(fact(observed, "unitOfMeasure", unit))
+                facts.append(fact(observed, "statisticDescription", Literal(" ".join(claim.sentence.text.split())[:300])))
+                if "year" in extra:
+                    facts.append(fact(observed, "referencePeriod", parse_partial_date(extra["year"])))
+                if extra.get("area") in iris:
+                    facts.append(fact(observed, "refArea", iris[extra["area"]]))
+                if "measure" in extra:
+                    facts.append(fact(observed, "measures", theme_iri(extra["measure"].removeprefix("theme:"))))
+                continue
             if claim.prop == "parties":
                 entity = participation_entity(claim, extraction.labels.get(claim.subject, claim.subject), doc_id)
                 participations[entity.key] = entity
@@ -115,6 +182,8 @@ def to_facts(extraction: Extraction, documents: list[Document], registry: Regist
                 continue
             if prop.is_object:
                 value = iris.get(str(claim.value))
+                if str(claim.value).startswith("theme:"):
+                    value = theme_iri(str(claim.value).removeprefix("theme:"))
                 if value is None or not types.fits(value, prop.iri, RDFS.range):
                     continue
             elif prop.is_date:
@@ -124,7 +193,8 @@ def to_facts(extraction: Extraction, documents: list[Document], registry: Regist
             else:
                 value = Literal(str(claim.value))
             facts.append(fact(subject, claim.prop, value))
-    return facts, [participations[k] for k in sorted(participations)]
+    made = {**participations, **discovered_posts, **statistics}
+    return facts, [made[k] for k in sorted(made)]
 
 
 def _compatible(a: str, b: str) -> bool:

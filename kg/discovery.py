@@ -291,6 +291,23 @@ UNIT_CLASSES = {"department": "Organization", "division": "Organization", "unit"
                 "center": "ResearchOrganization", "programme": "Organization", "branch": "Organization"}
 
 
+ENTITLED_RE = re.compile(r"\b(?:report|study|publication|book|paper|guide|handbook|survey|article|volume)\s+"
+                         r"(?:entitled|titled|called)\s+[\"“*]?((?:[A-Z][\w’'\-]*|\d+)(?:(?:,|:)?\s+(?:(?:[A-Z][\w’'\-]*|\d+)|"
+                         r"(?:and|of|the|in|on|for|to|a|an|with|from)(?=\s+[A-Z])))*)")
+
+
+def entitled_publications(text: str) -> list[Candidate]:
+    """"published the report entitled International Migration, Health and Human Rights": the
+    Title Case words after "entitled" are a publication's title."""
+    found = []
+    for match in ENTITLED_RE.finditer(text):
+        title = match.group(1).rstrip(",:")
+        if len(title.split()) >= 2:
+            found.append(Candidate(match.start(1), match.start(1) + len(title), title, "publication", "Publication",
+                                   "discovery-entitled", key=entity_key(title)))
+    return found
+
+
 def named_units(text: str) -> list[Candidate]:
     """"an International Migration Law (IML) department": a unit named by a Title Case
     subject, its acronym and a lowercase unit noun, as organizations name new units."""
@@ -343,7 +360,8 @@ def document_candidates(norm: NormalizedText, known: Iterable[tuple[int, int]] =
     names = name_candidates(text, lambda pos: hard_break(norm, pos))
     # Numbered instruments are keyed canonically, so they are looked for in the unmasked text:
     # "General Assembly resolution 58/208" extends a known "resolution 58/208".
-    return names + acronym_definitions(text, names) + named_units(text) + numbered_instruments(norm.text)
+    return (names + acronym_definitions(text, names) + named_units(text) + entitled_publications(text)
+            + numbered_instruments(norm.text))
 
 
 def canonical_label(candidate: Candidate) -> str:

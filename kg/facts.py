@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from .ingest import NormalizedText
 from .mentions import DESCRIPTION_METHODS, Mention, Name
+from .people import ROLE_NOUN
 
 MONTHS = {m: i for i, m in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"), start=1)}
@@ -51,6 +52,7 @@ class Context:
 
     names: Mapping[str, Name] = field(default_factory=dict)
     founding_meetings: Mapping[str, str] = field(default_factory=dict)  # first meeting → its process
+    themes: Mapping[str, str] = field(default_factory=dict)  # lowercased theme label → theme id
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,22 @@ PASSIVE_GAP = re.compile(r"^\)?\s*(?:\([^)]*\)\s*)?(?:\s+(?:of|for|on)\s+[a-z][^
 FRONTED_ADVERBIAL = re.compile(r"^\W*(?:\d+\.\s+)?(?:With|In|Under|Following|After|At|On|Upon|Since|During|Through)\b[^,]*,")
 
 
+def _co_subjects(sentence: Sentence, pos: int) -> list[Mention]:
+    """The subject of the verb at pos with its partners: "WHO, together with key partner
+    organizations such as ILO, IOM and OHCHR, published ..." → WHO, ILO, IOM, OHCHR."""
+    fronted = FRONTED_ADVERBIAL.match(sentence.text[:pos])
+    start = fronted.end() if fronted else 0
+    actors = [m for m in _after(sentence, start, ("organization", "person")) if _end(sentence, m) <= pos]
+    if not actors:
+        return []
+    head = _chain_head(sentence, actors[:1])[0]
+    partners = _collaborators(sentence, _end(sentence, head))
+    if partners:
+        return [head] + [m for m in partners if _end(sentence, m) <= pos]
+    last = _chain_head(sentence, actors[-1:])
+    return last if pos - _end(sentence, actors[-1]) <= 80 else []
+
+
 def _active_subjects(sentence: Sentence, pos: int) -> list[Mention]:
     """Who did it, in "A, B and C established X": the actors between the end of a fronted
     adverbial ("With the encouragement of the Secretary-General of the United Nations,") and
@@ -258,6 +276,7 @@ def _direct_object(sentence: Sentence, pos: int, kinds: tuple[str, ...]) -> list
 
 
 NAME_TAIL = re.compile(r"^,? (?:1[89]\d\d|20\d\d)(?= |,|$)|\s*\(No\. ?\d+\)")  # ", 1949 (No. 97)" after a convention
+TITLE_BEFORE_NAME = re.compile(r"^\s+(?:[A-Z][\w-]*\s+){1,3}$")
 LIST_INTRO_WORDS = r"\b(?:such as|namely|including|notably|in particular),?\s*(?:the\s+)?"
 LIST_INTRO = re.compile(LIST_INTRO_WORDS + "$")
 LIST_INTRO_ANYWHERE = re.compile(LIST_INTRO_WORDS)
@@ -267,7 +286,12 @@ def _agent_list(sentence: Sentence, pos: int, kinds: tuple[str, ...] = ACTOR_KIN
     """Mentions in a coordinated list starting at pos: "A, B and C" (stops at the first verb-ish gap)."""
     result: list[Mention] = []
     last = pos
-    for m in _after(sentence, pos, kinds):
+    candidates = _after(sentence, pos, kinds)
+    for index, m in enumerate(candidates):
+        following = candidates[index + 1] if index + 1 < len(candidates) else None
+        if m.kind == "place" and following is not None and following.kind == "person" \
+                and TITLE_BEFORE_NAME.match(sentence.text[_end(sentence, m):_rel(sentence, following)]):
+            continue  # "former New York City Mayor Michael Bloomberg": the place is part of his title
         gap = sentence.text[last:_rel(sentence, m)]
         if result and m.key == result[-1].key and gap.strip() == "(":  # "Centre ... (ICMPD)"
             last = _rel(sentence, m) + (m.norm_end - m.norm_start)
@@ -709,6 +733,230 @@ def name_parts(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
             break
 
 
+ROLE = rf"(?P<role>(?:[A-Z][\w’'-]*\s+(?:and\s+|&\s+)?){{0,5}}{ROLE_NOUN}(?:\s+(?:and|&)\s+(?:[A-Z][\w-]*\s+){{0,3}}{ROLE_NOUN})?(?:\s+[A-Z][\w-]*){{0,3}})"
+ROLE_AFTER_PERSON_RE = re.compile(rf"^(?:,\s+|\s+\(|\s+(?:is|was|has been|became|serves as|served as)\s+)"
+                                  rf"(?:the\s+|a\s+|an\s+|then-|former\s+|now\s+)?{ROLE}"
+                                  rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][^,;()]{{0,70}}?)?"  # "Director of the MA Programme ..."
+                                  rf"\s+(?:of|at|in|for|to|with)\s+(?:the\s+)?$")
+PERSON_CHAIN_GAP = re.compile(r"^\**\s*(?:and|,|&)\s*\**$")
+DIRECT_AFFILIATION_GAP = re.compile(r"^(?:,\s+|\s+of\s+(?:the\s+)?)$")  # "Lindsay Lowell, Georgetown University"
+ROLE_BEFORE_ORG_RE = re.compile(rf"(?:^|\b[Tt]he\s+|\s){ROLE}\s+of\s+(?:the\s+)?$")
+PERSON_AFTER_ORG_RE = re.compile(r"^,\s+(?:(?:Mr|Ms|Mrs|Dr|Prof|Professor|Ambassador)\.?\s+)?$")
+DISCIPLINE_GAP_RE = re.compile(r"^,\s+[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2},\s+$")  # "Favell, Sociology, UCLA"
+PARENTHESIS_GAP_RE = re.compile(r"^\s*\((?:[^()]{0,120}?,\s+)?$")  # "McDonald (Passport, ..."
+
+
+def roles(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
+    """Posts and affiliations: "Ms. Keiko Osaki, Population Affairs Officer of the Population
+    Division"; "the Director of the Population Division, Mr. Joseph Chamie"; "Frank Laczko is
+    Head of the Migration Research Division at IOM"; "Adrian Favell, Sociology, UCLA";
+    "Jennifer McDonald (Passport, Immigration and Citizenship Agency, ...)"; "Frank Laczko and
+    Marzia Rango of the International Organization for Migration"."""
+    people = [m for m in sentence.mentions if m.kind == "person"]
+    for index, person in enumerate(people):
+        chain = [person]  # "A and B, State University of New York": both
+        for following in people[index + 1:]:
+            if not PERSON_CHAIN_GAP.match(sentence.text[_end(sentence, chain[-1]):_rel(sentence, following)]):
+                break
+            chain.append(following)
+        end = _end(sentence, chain[-1])
+        org = next(iter(_after(sentence, end, ("organization",))), None)
+        if org is None or _rel(sentence, org) - end > 160:
+            continue
+        gap = sentence.text[end:_rel(sentence, org)].replace("*", "")
+        if any(_rel(sentence, m) >= end and _end(sentence, m) <= _rel(sentence, org) for m in people):
+            continue  # another person comes first: the organization is theirs
+        role = ROLE_AFTER_PERSON_RE.match(gap) if len(chain) == 1 else None
+        if role:
+            yield _claim(person.key, "holdsPost", org.key, "rule-post", "0.75", sentence, role=_role(role))
+            yield _claim(person.key, "affiliatedWith", org.key, "rule-post", "0.75", sentence)
+        elif DISCIPLINE_GAP_RE.match(gap) or PARENTHESIS_GAP_RE.match(gap) or DIRECT_AFFILIATION_GAP.match(gap):
+            for member in chain:
+                yield _claim(member.key, "affiliatedWith", org.key, "rule-affiliation", "0.7", sentence)
+    for org in (m for m in sentence.mentions if m.kind == "organization"):
+        after = _after(sentence, _end(sentence, org), ("person",))[:1]
+        if not after or not PERSON_AFTER_ORG_RE.match(sentence.text[_end(sentence, org):_rel(sentence, after[0])]):
+            continue
+        role = ROLE_BEFORE_ORG_RE.search(sentence.text[max(0, _rel(sentence, org) - 120):_rel(sentence, org)])
+        if role:  # "the Director of the Population Division, Mr. Joseph Chamie"
+            yield _claim(after[0].key, "holdsPost", org.key, "rule-post", "0.75", sentence, role=_role(role))
+            yield _claim(after[0].key, "affiliatedWith", org.key, "rule-post", "0.75", sentence)
+
+
+def _role(match: re.Match[str]) -> str:
+    return " ".join(match.group("role").split())
+
+
+SCALE = r"(?:\s+(billion|million|thousand))?"
+NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|half a|a quarter of a)"
+SCALED = rf"{NUMBER}\s+(billion|million|thousand)"  # money needs a scale: "$2.90 a day" is a price, not a total
+PEOPLE = (r"(?:people|persons|migrants|refugees|workers|immigrants|emigrants|migrant workers|asylum[- ]seekers|"
+          r"students|nationals|citizens|inhabitants)")
+STATISTIC_PATTERNS = (  # (pattern, unit family); the scale word picks the unit
+    (re.compile(rf"(?:US\$|USD|\$|US dollars)\s?{SCALED}"), "usd"),
+    (re.compile(rf"\b{SCALED}\s+(?:US\s+|United States\s+)?dollars\b"), "usd"),
+    (re.compile(rf"(?:EUR|€)\s?{SCALED}"), "eur"),
+    (re.compile(rf"\b{NUMBER}\s*(?:per\s*cent|percent|%)"), "per-cent"),
+    (re.compile(rf"\b{NUMBER}{SCALE}\s+(?:[A-Z][a-z]+\s+|international\s+|undocumented\s+|irregular\s+){{0,2}}{PEOPLE}\b"),
+     "persons"),
+    (re.compile(rf"\bpopulation of (?:under |over |about |around |some |nearly |almost )?{NUMBER}{SCALE}\b"), "persons"),
+)
+WORD_VALUES = {"half a": "0.5", "a quarter of a": "0.25"}
+UNIT_IDS = {("usd", "billion"): "usd-billion", ("usd", "million"): "usd-million",
+            ("eur", "billion"): "eur-billion", ("eur", "million"): "eur-million",
+            ("per-cent", ""): "per-cent", ("persons", ""): "persons", ("persons", "thousand"): "persons-thousand",
+            ("persons", "million"): "persons-million", ("persons", "billion"): "persons-billion"}
+STAT_YEAR_RE = re.compile(r"\b(?:[Ii]n|[Bb]y|[Ff]or|[Dd]uring|of|[Ss]ince)\s+((?:19|20)\d\d)\b(?!\s*(?:-|–)\s*\d)")
+
+
+def statistics(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
+    """"Remittances received by developing countries are estimated at $93 billion in 2003":
+    value and unit, the year nearest to the figure, the area named in the sentence and the
+    theme it measures. Each figure becomes a StatisticalObservation with this sentence as its
+    evidence."""
+    text = sentence.text
+    taken: list[tuple[int, int]] = []
+    for pattern, family in STATISTIC_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            scale = (match.group(2) if match.lastindex and match.lastindex >= 2 else None) or ""
+            unit = UNIT_IDS.get((family, scale)) or UNIT_IDS.get((family, ""))
+            if unit is None or _inside_name(sentence, match.start()):
+                continue
+            taken.append((match.start(), match.end()))
+            value = WORD_VALUES.get(match.group(1), match.group(1).replace(",", ""))
+            extra = {"unit": unit}
+            year = _nearest_year(text, match)
+            if year:
+                extra["year"] = year
+            places = sorted(_after(sentence, 0, ("place",)), key=lambda m: abs(_rel(sentence, m) - match.start()))
+            if places and abs(_rel(sentence, places[0]) - match.start()) < 150:
+                extra["area"] = places[0].key
+            theme = _theme_in(text, match.start(), ctx.themes)
+            if theme:
+                extra["measure"] = f"theme:{theme}"
+            yield _claim("statistic", "statistic", f"{value} {unit}", "rule-statistic", "0.7", sentence, **extra)
+
+
+def _nearest_year(text: str, figure: re.Match[str]) -> str | None:
+    """The year of a figure: the nearest one after it ("15 per cent in 2002"), or before it
+    ("In 2000, 49 per cent ..."), which only wins when clearly closer."""
+    best: tuple[int, str] | None = None
+    for year in STAT_YEAR_RE.finditer(text):
+        distance = year.start() - figure.end() if year.start() >= figure.end() else figure.start() - year.end() + 25
+        if distance < 120 and (best is None or distance < best[0]):
+            best = (distance, year.group(1))
+    return best[1] if best else None
+
+
+def _inside_name(sentence: Sentence, pos: int) -> bool:
+    """"Convention No. 97 (1949)" or "resolution 58/208": numbers inside names are not figures."""
+    return any(_rel(sentence, m) <= pos < _end(sentence, m) for m in sentence.mentions)
+
+
+AUTHORING_RE = re.compile(r"\b(?:maintains|maintained|produced?|produces|published|publishes|prepared|prepares|"
+                          r"carried out|carries out|conducted|conducts|issued|issues|compiled|compiles|wrote|writes)\b")
+
+
+WORK_GAP = re.compile(r"^\s*(?:(?:the|a|an|its|their)\s+)?(?:(?:report|study|book|paper|publication|survey|database|"
+                      r"series|guide|handbook|manual)\s+(?:entitled|titled|called)\s+)?[\"“*]?$")
+
+
+def authorship(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
+    """"ILO maintains the ILM database", "ILO carried out a General Survey on ...", "the report
+    published by WHO, together with ILO, IOM ...": who made a publication."""
+    for match in AUTHORING_RE.finditer(sentence.text):
+        by = BY_RE.match(sentence.text[match.end():])
+        if by:  # passive: "X, published by A and B"
+            works = _before(sentence, match.start(), ("publication",))[-1:]
+            authors = _agent_list(sentence, match.end() + by.end(), ("organization", "person"))
+        else:
+            works = [m for m in _after(sentence, match.end(), ("publication",))[:1]
+                     if WORK_GAP.match(sentence.text[match.end():_rel(sentence, m)])]
+            authors = _co_subjects(sentence, match.start())
+        for work in works:
+            for author in authors:
+                yield _claim(work.key, "authoredBy", author.key, "rule-authorship", "0.7", sentence)
+
+
+def _theme_in(text: str, pos: int, themes: Mapping[str, str]) -> str | None:
+    """The theme whose label occurs in the sentence nearest to the figure."""
+    lowered = text.lower()
+    best: tuple[int, str] | None = None
+    for label, theme in themes.items():
+        for match in re.finditer(rf"\b{re.escape(label)}\b", lowered):
+            distance = abs(match.start() - pos)
+            if best is None or (distance, theme) < best:
+                best = (distance, theme)
+    return best[1] if best else None
+
+
+ABOUT_KINDS = ("instrument", "process", "publication")
+FOCUS_RE = re.compile(r"\b(?:focus(?:es|ed|ing)?\s+(?:\w+ly\s+)?on|deal(?:s|t)?\s+with|address(?:es|ed|ing)|"
+                      r"(?:is|was|are|were)\s+(?:\w+ly\s+)?concerned\s+with|[Pp]rimarily\s+concerned\s+with|"
+                      r"aim(?:s|ed)?\s+(?:at|to)\s+(?:combat|prevent|fight|tackl|address|reduc|protect)\w*|"
+                      r"devoted\s+to|dedicated\s+to|on\s+the\s+(?:topic|theme|subject|issue)s?\s+of|specific\s+to)\b")
+
+
+def themes_addressed(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
+    """What an instrument, process or publication is about: a theme named in its own name
+    ("Protocol to Prevent, Suppress and Punish Trafficking in Persons"), or in a clause that
+    says so ("the Manila Process focuses on ... irregular migration and trafficking")."""
+    for m in sentence.mentions:
+        if m.kind in ABOUT_KINDS and m.method not in DESCRIPTION_METHODS and m.method != "pronoun":
+            for theme in themes_named_in(m.surface, ctx.themes):
+                yield _claim(m.key, "addresses", f"theme:{theme}", "rule-title-theme", "0.8", sentence)
+    for match in FOCUS_RE.finditer(sentence.text):
+        subjects = [m for m in _before(sentence, match.start(), ABOUT_KINDS) if match.start() - _end(sentence, m) < 200][-1:]
+        clause = re.split(r"[.;]", sentence.text[match.end():], maxsplit=1)[0]
+        for subject in subjects:
+            for theme in themes_named_in(clause, ctx.themes):
+                yield _claim(subject.key, "addresses", f"theme:{theme}", "rule-focus", "0.7", sentence)
+
+
+THEME_STOPWORDS = {"of", "the", "and", "in", "on", "for", "to", "a", "an", "with", "by", "&"}
+THEME_GAP = 2  # words that may come between two words of a theme's label ("skilled international migration")
+
+
+def _stem(word: str) -> str:
+    """A crude English stem, enough to let "skilled"/"skill", "students"/"student" and
+    "highly"/"high" meet; theme labels and text go through the same function."""
+    for suffix in ("ies", "ing", "ed", "ly", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _content_stems(text: str) -> list[str]:
+    return [_stem(w) for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.lower()) if w not in THEME_STOPWORDS]
+
+
+def themes_named_in(text: str, themes: Mapping[str, str]) -> list[str]:
+    """Themes whose label's words occur in the text in order, with at most THEME_GAP other
+    words between them: "Highly Skilled Migration" and "skilled international migration"
+    name skilled migration; a label of one word must occur as that word."""
+    words = _content_stems(text)
+    positions: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        positions.setdefault(w, []).append(i)
+    found = set()
+    for label, theme in themes.items():
+        stems = _content_stems(label)
+        if not stems or theme in found:
+            continue
+        for start in positions.get(stems[0], []):
+            at = start
+            for stem in stems[1:]:
+                at = next((p for p in positions.get(stem, []) if at < p <= at + THEME_GAP + 1), -1)
+                if at < 0:
+                    break
+            if at >= 0:
+                found.add(theme)
+                break
+    return sorted(found)
+
+
 SYMBOL_RE = re.compile(r"^\s*\(?((?:A|E|S|ST)/(?:RES/|CONF\.\d+/|CN\.\d+/)?\d{1,4}/\d{1,4}(?:/Add\.\d+)?)\)?")
 ILO_NUMBER_RE = re.compile(r"^\s*,?\s*(?:\d{4}\s*)?\(No\. ?(\d{1,3})\)")
 
@@ -729,7 +977,7 @@ def identifiers(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
 
 
 RULES = (establishment, fronted_establishment, founders, adoption, entry_into_force, participation, supplements, membership, support, events,
-         origins, sub_organization, name_parts, identifiers)
+         origins, sub_organization, name_parts, roles, statistics, themes_addressed, authorship, identifiers)
 
 
 PRONOUN_RE = re.compile(r"^\W{0,3}(It|Its)\b")
@@ -755,6 +1003,20 @@ def with_pronoun_subject(sentence: Sentence, topic: Mention | None) -> Sentence:
     pronoun = replace(topic, norm_start=start, norm_end=start + len(match.group(1)), surface=match.group(1),
                       method="pronoun")
     return replace(sentence, mentions=(pronoun, *sentence.mentions))
+
+
+def unique_claims(claims: list[Claim]) -> list[Claim]:
+    """One claim per (subject, property, value, passage): where two rules find the same fact
+    in the same sentence, the more confident one is the evidence (the first on a tie)."""
+    best: dict[tuple, Claim] = {}
+    for claim in claims:
+        text = claim.sentence.text  # the passage is the sentence without surrounding whitespace
+        start = claim.sentence.start + len(text) - len(text.lstrip())
+        end = claim.sentence.start + len(text.rstrip())
+        key = (claim.subject, claim.prop, claim.value, claim.extra, start, end)
+        if key not in best or claim.confidence > best[key].confidence:
+            best[key] = claim
+    return list(best.values())
 
 
 def extract_claims(norm: NormalizedText, mentions: list[Mention], ctx: Context | None = None) -> list[Claim]:

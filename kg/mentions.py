@@ -36,6 +36,13 @@ ANAPHOR_HEADS = ("Commission", "Organization", "Organisation", "Convention", "Pr
                  "Seminar")
 ANAPHOR_RE = re.compile(r"\b[Tt]he (" + "|".join(ANAPHOR_HEADS) + r")\b(?!['’]s? [A-Z])(?! (?:of|on|for|against) [A-Z])")
 ANAPHOR_WINDOW = 3000  # characters back to look for the antecedent
+# Lowercase "the process", "the meeting": the same, but only for heads that name kinds of
+# events, processes and bodies, never before a complement ("the process of integration"),
+# and with a shorter reach, as a lowercase description refers to what was just named.
+LOWER_ANAPHOR_RE = re.compile(r"\b[Tt]he (process|meeting|conference|dialogue|organization|convention|protocol|"
+                              r"initiative|commission)\b(?!-)(?! (?:of|on|for|against|to|that|which|in|by|with|"
+                              r"at|between|among|and)\b)")
+LOWER_ANAPHOR_WINDOW = 1500
 ANAPHOR_KINDS = ("organization", "instrument", "process", "event", "project")
 HEAD_VARIANTS = {"Organisation": "Organization", "Centre": "Center"}
 # Methods whose mentions are descriptions rather than names (scored apart).
@@ -197,9 +204,10 @@ def split_compound(start: int, end: int, name: Name, gazetteer: Gazetteer) -> li
     return [(start, end, name)]
 
 
-def _crosses_heading(norm: NormalizedText, start: int, end: int) -> bool:
-    """A name in capitals that runs over a line break is two heading lines, not one name."""
-    if not norm.text[start:end].isupper():
+def _crosses_heading(norm: NormalizedText, start: int, end: int, name: Name) -> bool:
+    """A name in capitals that runs over a line break is two heading lines ("UNITED NATIONS" /
+    "DEPARTMENT OF ..."), not one name; but a publication's title in capitals is one title."""
+    if not norm.text[start:end].isupper() or name.kind == "publication":
         return False
     s, e = norm.to_source(start, end)
     return "\n" in norm.source[s:e]
@@ -215,7 +223,7 @@ def with_year(text: str, start: int, end: int, name: Name) -> tuple[int, int, Na
 
 
 def named_mentions(doc_id: str, norm: NormalizedText, gazetteer: Gazetteer) -> list[Mention]:
-    matches = [m for m in gazetteer.matches(norm.text) if not _crosses_heading(norm, m[0], m[1])]
+    matches = [m for m in gazetteer.matches(norm.text) if not _crosses_heading(norm, *m)]
     spans = [with_year(norm.text, *part) for s, e, n in leftmost_longest(matches)
              for part in split_compound(s, e, n, gazetteer)]
     return [mention_at(doc_id, norm, s, e, n.key, n.kind, f"gazetteer-{n.how}", CONFIDENCE[n.how])
@@ -241,15 +249,18 @@ def resolve_anaphors(doc_id: str, norm: NormalizedText, named: list[Mention],
     resolved: list[Mention] = []
     candidates = [m for m in named if m.kind in ANAPHOR_KINDS]
     index = 0
-    for match in ANAPHOR_RE.finditer(norm.text):
+    matches = sorted([*ANAPHOR_RE.finditer(norm.text), *LOWER_ANAPHOR_RE.finditer(norm.text)], key=lambda m: m.start())
+    for match in matches:
         start, end = match.start(1), match.end(1)
         if any(s < end and start < e for s, e in taken):
             continue
-        head = HEAD_VARIANTS.get(match.group(1), match.group(1))
+        head = match.group(1)[0].upper() + match.group(1)[1:]
+        head = HEAD_VARIANTS.get(head, head)
+        window = ANAPHOR_WINDOW if match.group(1)[0].isupper() else LOWER_ANAPHOR_WINDOW
         while index < len(candidates) and candidates[index].norm_end <= start:
             index += 1
         for antecedent in reversed(candidates[max(0, index - 40):index]):
-            if start - antecedent.norm_end > ANAPHOR_WINDOW:
+            if start - antecedent.norm_end > window:
                 break
             if head in heads.get(antecedent.key, ()):
                 resolved.append(mention_at(doc_id, norm, start, end, antecedent.key, antecedent.kind,

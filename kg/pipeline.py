@@ -8,13 +8,16 @@ depend on the order documents are read in."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .corpus import Document
 from .descriptions import curated_links, describe_body_parts, describe_by_attributes, describe_events, event_index
-from .discovery import DiscoveredEntity, document_candidates, entity_key, merge
-from .facts import Claim, Context, extract_claims
+from .discovery import DiscoveredEntity, document_candidates, entity_key, masked, merge
+from .facts import Claim, Context, extract_claims, unique_claims
 from .ingest import NormalizedText, normalize
+from .papers import bibliography_claims, find_papers, paper_claims
+from .people import person_candidates
 from .mentions import MENTIONABLE_KINDS, Gazetteer, Mention, Name, find_mentions, named_mentions
 from .registry import Registry
 
@@ -65,9 +68,11 @@ def local_names(registry: Registry, norms: dict[str, NormalizedText]) -> dict[st
     return local
 
 
-def extract(documents: list[Document], registry: Registry, use_registry: bool = True) -> Extraction:
+def extract(documents: list[Document], registry: Registry, use_registry: bool = True,
+            themes: Mapping[str, str] | None = None) -> Extraction:
     """Run the pipeline. With use_registry=False the gazetteer starts empty: every entity must
-    be discovered, which is how `migkg eval --cold` measures the rules on their own."""
+    be discovered, which is how `migkg eval --cold` measures the rules on their own. `themes`
+    (theme label → id, from the theme scheme) lets statistics say what they measure."""
     norms = {d.doc_id: normalize(d.text) for d in documents}
     known = registry_names(registry) if use_registry else []
     known_gazetteer = Gazetteer(known)
@@ -79,7 +84,7 @@ def extract(documents: list[Document], registry: Registry, use_registry: bool = 
     candidates = {}
     for doc_id, norm in norms.items():
         spans = [(m.norm_start, m.norm_end) for m in named_mentions(doc_id, norm, known_gazetteers[doc_id])]
-        candidates[doc_id] = document_candidates(norm, spans)
+        candidates[doc_id] = document_candidates(norm, spans) + person_candidates(masked(norm.text, spans))
     discovered = merge(candidates, known_keys)
     names = list(known)
     for entity in discovered.values():
@@ -116,8 +121,18 @@ def extract(documents: list[Document], registry: Registry, use_registry: bool = 
             if new is not None and new.key not in kinds:
                 discovered.setdefault(new.key, new).documents.add(doc_id)
         mentions[doc_id].sort(key=lambda m: (m.start, m.end))
+    papers = {doc_id: find_papers(doc_id, norms[doc_id], mentions[doc_id]) for doc_id in sorted(norms)}
+    for doc_id, found in papers.items():
+        for paper in found:
+            if paper.discovered is not None and paper.discovered.key not in kinds:
+                discovered.setdefault(paper.discovered.key, paper.discovered).documents.add(doc_id)
+                mentions[doc_id].append(paper.title)
+        mentions[doc_id].sort(key=lambda m: (m.start, m.end))
     labels.update({k: e.label for k, e in discovered.items()})
     kinds.update({k: e.kind for k, e in discovered.items()})
-    context = Context(gazetteer.names, founding_meetings)
-    claims = {doc_id: extract_claims(norms[doc_id], mentions[doc_id], context) for doc_id in norms}
+    context = Context(gazetteer.names, founding_meetings, themes or {})
+    claims = {doc_id: unique_claims(extract_claims(norms[doc_id], mentions[doc_id], context)
+                                    + paper_claims(norms[doc_id], mentions[doc_id], papers[doc_id], context.themes)
+                                    + bibliography_claims(norms[doc_id], mentions[doc_id]))
+              for doc_id in norms}
     return Extraction(norms, discovered, mentions, claims, kinds, labels, known_keys)

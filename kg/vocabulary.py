@@ -101,6 +101,17 @@ class Vocabulary:
         return {str(c)[len(THEME):] for c in self.themes.subjects(SKOS.inScheme, THEME_SCHEME)
                 if isinstance(c, URIRef) and str(c).startswith(str(THEME))}
 
+    @cached_property
+    def theme_labels(self) -> dict[str, str]:
+        """Lowercased preferred and alternative label → theme id, for finding themes in text."""
+        labels: dict[str, str] = {}
+        for theme_id in sorted(self.theme_ids):
+            concept = URIRef(f"{THEME}{theme_id}")
+            for prop in (SKOS.prefLabel, SKOS.altLabel):
+                for value in sorted(self.themes.objects(concept, prop)):
+                    labels.setdefault(str(value).lower(), theme_id)
+        return labels
+
     def label(self, term: URIRef) -> str:
         value = self.ontology.value(term, RDFS.label) or self.themes.value(term, SKOS.prefLabel)
         return str(value) if value is not None else str(term)

@@ -188,6 +188,44 @@ def test_descriptions_pronouns_and_units_on_text_never_seen(unseen_with_registry
     assert (meeting, "organizedBy", "geneva") not in claims
 
 
+UNSEEN_PEOPLE_AND_PAPERS = """\
+LABOUR MIGRATION AND URBAN MARKETS IN WEST AFRICA
+
+Sahel Institute for Mobility Studies
+
+In the opening session, Ms. Aminata Diallo, Senior Programme Officer of the Sahel Institute for
+Mobility Studies, presented the findings. Remittances received by Senegal are estimated at
+$2.2 billion in 2012. The paper examines remittances and labour migration in Dakar. UNDP
+produced the report entitled Urban Futures and Migration in 2013.
+"""
+
+
+@pytest.fixture(scope="module")
+def unseen_people(tmp_path_factory, registry, vocab):
+    doc = new_document(tmp_path_factory.mktemp("unseen3"), "902_unseen", UNSEEN_PEOPLE_AND_PAPERS)
+    return extract([doc], registry, themes=vocab.theme_labels)
+
+
+def test_people_papers_and_statistics_on_text_never_seen(unseen_people):
+    x = unseen_people
+    claims = {(c.subject, c.prop, str(c.value), tuple(sorted(c.extra))) for c in x.claims["902_unseen"]}
+    simple = {(s, p, v) for s, p, v, _ in claims}
+    institute, paper = "sahel-institute-for-mobility-studies", "labor-migration-and-urban-markets-in-west-africa"
+    assert x.discovered["aminata-diallo"].kind == "person"
+    assert x.discovered[paper].kind == "publication"
+    assert x.discovered["urban-futures-and-migration"].kind == "publication"
+    assert {("aminata-diallo", "holdsPost", institute), ("aminata-diallo", "affiliatedWith", institute),
+            (paper, "authoredBy", institute),                                 # the byline under the title
+            (paper, "addresses", "theme:labour-migration"),                   # a theme in the title
+            (paper, "addresses", "theme:remittances"),                        # "The paper examines remittances ..."
+            ("urban-futures-and-migration", "authoredBy", "undp")} <= simple, simple
+    stats = [c for c in x.claims["902_unseen"] if c.prop == "statistic"]
+    assert [(str(c.value), dict(c.extra)) for c in stats] == [
+        ("2.2 usd-billion", {"unit": "usd-billion", "year": "2012", "area": "senegal", "measure": "theme:remittances"})]
+    role = next(dict(c.extra)["role"] for c in x.claims["902_unseen"] if c.prop == "holdsPost")
+    assert role == "Senior Programme Officer"
+
+
 def test_discovery_does_not_depend_on_document_order(documents, registry):
     forward = extract(documents, registry)
     backward = extract(list(reversed(documents)), registry)
