@@ -896,7 +896,8 @@ ABOUT_KINDS = ("instrument", "process", "publication")
 FOCUS_RE = re.compile(r"\b(?:focus(?:es|ed|ing)?\s+(?:\w+ly\s+)?on|deal(?:s|t)?\s+with|address(?:es|ed|ing)|"
                       r"(?:is|was|are|were)\s+(?:\w+ly\s+)?concerned\s+with|[Pp]rimarily\s+concerned\s+with|"
                       r"aim(?:s|ed)?\s+(?:at|to)\s+(?:combat|prevent|fight|tackl|address|reduc|protect)\w*|"
-                      r"devoted\s+to|dedicated\s+to|on\s+the\s+(?:topic|theme|subject|issue)s?\s+of|specific\s+to)\b")
+                      r"devoted\s+to|dedicated\s+to|on\s+the\s+(?:topic|theme|subject|issue)s?\s+of|specific\s+to|"
+                      r"(?:objective|goal|aim|purpose|mandate)s?\s+(?:is\s+|was\s+)?(?:of|to)|competence\s+(?:on|in|for))\b")
 
 
 def themes_addressed(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
