@@ -126,7 +126,7 @@ def to_facts(extraction: Extraction, documents: list[Document], registry: Regist
     for doc_id in sorted(extraction.claims):
         for claim in extraction.claims[doc_id]:
             subject = iris.get(claim.subject)
-            if subject is None:
+            if subject is None and claim.prop != "statistic":  # a statistic is its own new entity
                 continue
             passage = sentence_passage(by_doc[doc_id], extraction, claim)
             origin = f"{doc_id}: {claim.rule}"

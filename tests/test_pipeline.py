@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.claims import find_conflicts, to_facts
@@ -258,6 +258,19 @@ def test_eval_is_not_fooled_by_an_empty_extraction(extraction, documents):
                              {d: [] for d in extraction.claims}, {}, {}, {})
     report = evaluate(empty, documents, load_gold())
     assert report.total(report.mentions).recall == 0 and report.total(report.facts).recall == 0
+
+
+def test_extracted_statistics_and_posts_are_in_the_built_graph(full_build):
+    """"remittances amounted to 66 per cent in Morocco" is an observation with its area and
+    theme; "Ms. Keiko Osaki, Population Affairs Officer of the Population Division" a post."""
+    g = full_build.kg.union
+    observations = set(g.subjects(RDF.type, MKG.StatisticalObservation)) & set(g.subjects(MKG.curationStatus, MKG.discovered))
+    morocco = [o for o in observations if g.value(o, MKG.refArea) == ID["place/morocco"]
+               and g.value(o, MKG.observedValue) == Literal(Decimal("66"))]
+    assert morocco and g.value(morocco[0], MKG.measures) == URIRef("https://w3id.org/migration-kg/theme/remittances")
+    assert g.value(morocco[0], MKG.unitOfMeasure) == ID["unit/per-cent"]
+    posts = [p for p in g.subjects(MKG.heldBy, ID["person/keiko-osaki"])]
+    assert posts and g.value(posts[0], MKG.postIn) == ID["organization/un-population-division"]
 
 
 def test_the_built_graph_marks_discovered_entities_and_mentions(full_build):
