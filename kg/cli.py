@@ -50,6 +50,10 @@ COMMANDS
     eval        precision and recall of the extraction against tests/gold/
     conflicts   claims of the documents that disagree, each with its source
     review      discovered entities and low-confidence facts, for a curator
+    query       run a query of the SPARQL library (queries/) or any SPARQL query
+    push        load the built graph into a triple store (SPARQL Graph Store Protocol)
+    release     versioned release bundle: exports, docs, VoID/DCAT, checksums, archive
+    serve       serve the graph as linked data, with a SPARQL endpoint and query editor
 
 EXIT STATUS
     0  success
@@ -61,6 +65,8 @@ EXAMPLES
     migkg validate                   validate the graph built from the sources
     migkg export --format jsonld -o kg.jsonld
     migkg stats --format json
+    migkg query group-members --param group=id:organization/geneva-migration-group
+    migkg serve --port 8000          linked data, /sparql and /query on http://127.0.0.1:8000/
 
     Run `migkg COMMAND --help` for the options of each command.
 """
@@ -191,7 +197,7 @@ def _extraction(args: argparse.Namespace, use_registry: bool = True):
     vocab = Vocabulary.load(sources.ontology_dir)
     documents = read_corpus(sources.corpus_dir)
     registry = load_registry(vocab, sources.registry_dir)
-    return documents, extract(documents, registry, use_registry=use_registry)
+    return documents, extract(documents, registry, use_registry=use_registry, themes=vocab.theme_labels)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -252,6 +258,72 @@ def cmd_review(args: argparse.Namespace) -> int:
         passage = sentence_passage(by_doc[doc_id], extraction, c)
         print(f"{c.subject} {c.prop} {c.value}\t{c.confidence}\t{c.rule}\t{doc_id} [{passage.span.start}-{passage.span.end}]"
               f"\t“{_quote(passage.exact)}”")
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .errors import InputError
+    from .query import (bind_parameters, library_queries, load_query, open_store, parse_param_args,
+                        parse_query_text, run_local, run_remote, write_result)
+    if args.list:
+        for path in library_queries():
+            query = parse_query_text(path.read_text(encoding="utf-8"), path.stem)
+            params = " ".join(f"?{p.name}" for p in query.parameters)
+            print(f"{path.stem:<45} {query.question}" + (f"  [{params}]" if params else ""))
+        return EXIT_OK
+    if args.query is None:
+        raise InputError("give a query: a library NAME, a FILE, or - for standard input (see `migkg query --list`)")
+    query = load_query(args.query)
+    bindings = bind_parameters(query, parse_param_args(args.param or []))
+    if args.endpoint:
+        result = run_remote(args.endpoint, query, bindings, timeout=args.timeout)
+    else:
+        result = run_local(open_store(args.build_dir), query, bindings)
+    write_result(result, args.format, sys.stdout.buffer)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .errors import InputError
+    from .server import ServerConfig, serve
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port {args.port}: not a TCP port (0-65535)")
+    if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1:
+        raise InputError("--timeout must be positive, --max-rows and --workers at least 1")
+    config = ServerConfig(build_dir=args.build_dir, host=args.host, port=args.port,
+                          corpus_dir=args.corpus or Sources().corpus_dir, query_timeout=args.timeout,
+                          max_rows=args.max_rows, workers=args.workers)
+    try:
+        serve(config, announce=lambda line: print(line, flush=True))
+    except KeyboardInterrupt:
+        pass
+    print("stopped", flush=True)
+    return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .push import count_problems, iter_report_lines, push, resolve_credentials
+    report = push(args.build_dir, args.endpoint, graph=args.graph, query_endpoint=args.query_endpoint,
+                  credentials=resolve_credentials(args.user, args.password), timeout=args.timeout,
+                  chunk_triples=args.chunk_triples)
+    for line in iter_report_lines(report):
+        print(line, flush=True)
+    warnings, errors = count_problems(report)
+    for line in warnings:
+        print(f"migkg: error: {line}" if args.strict else f"migkg: warning: {line}; --strict makes this an error",
+              file=sys.stderr)
+    for line in errors:
+        error(line)
+    return EXIT_INVALID if errors or (warnings and args.strict) else EXIT_OK
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from .release import DEFAULT_CHANGELOG, release
+    result = release(args.build_dir, args.out, args.changelog or DEFAULT_CHANGELOG, args.archive)
+    print(f"released {result.version} ({result.issued.isoformat()}): {result.bundle}/ ({len(result.files)} files, "
+          f"checked by SHA256SUMS and described in void.ttl), {result.archive}, {result.archive}.sha256; "
+          f"{result.changelog} updated")
     return EXIT_OK
 
 
@@ -357,6 +429,167 @@ DESCRIPTION
     _add_source_options(p)
     p.add_argument("--threshold", type=Decimal, default=Decimal("0.8"), help="confidence below which a fact is listed (default 0.8)")
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("query", help="run a SPARQL query of the library or any query", formatter_class=fmt,
+                       usage="migkg query NAME|FILE|- [--param NAME=VALUE ...] [--format FORMAT] [--endpoint URL] [--build-dir DIR]",
+                       description="""\
+DESCRIPTION
+    Runs a SPARQL query on the built graph (build/migration-kg.nq, loaded into an embedded
+    Oxigraph store; the default graph is the union of all named graphs) or, with --endpoint,
+    on a remote SPARQL 1.1 endpoint. The query is a name of the library in queries/ (see
+    --list), a .rq file, or - to read it from standard input.
+
+    A library query declares its parameters in its header (# Parameters: ?name (KIND, …)).
+    --param binds them: an IRI may be written in full, in <…>, or with the graph's prefixes
+    (id:organization/gcim, theme:remittances, mkg:Convention, doc:…). Values are parsed into
+    RDF terms and bound with a VALUES block, never pasted into the query text: a value that
+    is not a valid IRI is refused, and a string is always a literal.
+
+    Formats: table (aligned text; long cells cut), csv, tsv and json (SPARQL 1.1 result
+    formats, full values). CONSTRUCT and DESCRIBE results are written as N-Triples.
+
+EXIT STATUS
+    0 success; 2 bad query (parser message with line and column), unknown query or
+    parameter, bad value, missing build, or an endpoint that cannot be reached or refuses.
+
+EXAMPLES
+    migkg query --list
+    migkg query group-members
+    migkg query ratification-counts --param instrument=id:instrument/ilo-c097 --format csv
+    migkg query entity-search --param text=Puebla
+    echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | migkg query -
+    migkg query founders-and-founding-dates --endpoint http://localhost:7878/query""")
+    p.add_argument("query", nargs="?", metavar="NAME|FILE|-", help="library query name, .rq file, or - for stdin")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help="bind a declared parameter (repeatable)")
+    p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default: table)")
+    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the built graph")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="endpoint timeout (default: 60)")
+    p.add_argument("--build-dir", type=Path, default=DEFAULT_OUT, metavar="DIR", help="folder with migration-kg.nq (default: build)")
+    p.add_argument("--list", action="store_true", help="list the library's queries and their questions")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("serve", help="serve the graph as linked data with a SPARQL endpoint", formatter_class=fmt,
+                       usage="migkg serve [--host HOST] [--port PORT] [--build-dir DIR] [OPTIONS]",
+                       description="""\
+DESCRIPTION
+    Serves the built graph (DIR/migration-kg.nq) over HTTP until Ctrl-C:
+
+      /migration-kg/...      every IRI of the graph at its own path: an entity
+                             https://w3id.org/migration-kg/id/organization/gcim is
+                             http://HOST:PORT/migration-kg/id/organization/gcim. HTML for
+                             browsers (facts with the quotes that state them, passages
+                             highlighted in their document); RDF by content negotiation
+                             (text/turtle, application/ld+json, application/n-triples,
+                             application/rdf+xml) or ?format=ttl|jsonld|nt|rdf
+      /sparql                SPARQL 1.1 Protocol endpoint (GET, POST form, POST
+                             application/sparql-query); results as JSON, XML, CSV or TSV,
+                             graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by Accept or
+                             format=. Read-only: updates, LOAD and SERVICE are refused. A
+                             query that runs past --timeout is stopped (HTTP 503); results
+                             are cut at --max-rows (header X-Result-Truncated: true)
+      /query                 a SPARQL editor (YASGUI) with the query library of queries/
+      /.well-known/void      VoID/DCAT description of the dataset (Turtle; HTML for browsers)
+      /health                {"status": "ok", "triples": N}
+      /search?q=TEXT, /download/FILE, /docs/ (the ontology documentation)
+
+EXIT STATUS
+    0 after Ctrl-C; 2 if the build folder is missing or the port cannot be used.
+
+EXAMPLES
+    migkg serve
+    migkg serve --port 8080 --build-dir /srv/kg/build
+    curl -H 'Accept: text/turtle' http://127.0.0.1:8000/migration-kg/id/organization/gcim
+    curl --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' -H 'Accept: text/csv' http://127.0.0.1:8000/sparql""")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000; 0 picks a free one)")
+    p.add_argument("--build-dir", type=Path, default=DEFAULT_OUT, metavar="DIR", help="folder with migration-kg.nq (default: build)")
+    p.add_argument("--corpus", type=Path, metavar="DIR", help="documents folder, for passages in context (default: the shipped corpus)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="time limit of one SPARQL query (default: 10)")
+    p.add_argument("--max-rows", type=int, default=10_000, metavar="N", help="rows or triples per SPARQL result (default: 10000)")
+    p.add_argument("--workers", type=int, default=2, metavar="N", help="SPARQL worker processes (default: 2)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("push", help="load the built graph into a triple store", formatter_class=fmt,
+                       usage="migkg push --endpoint URL [--graph IRI] [--user USER --password PASSWORD] [--build-dir DIR] [OPTIONS]",
+                       description="""\
+DESCRIPTION
+    Loads the built graph (DIR/migration-kg.nq) into a triple store through the SPARQL 1.1
+    Graph Store Protocol: each named graph (ontology, themes, entities, one per document) is
+    sent with HTTP PUT, which replaces it, so a second push leaves the same triples, never
+    twice as many. Graphs of the project's namespace (https://w3id.org/migration-kg/graph/)
+    that the build no longer has are deleted. With --graph, every triple goes into that one
+    graph instead. Large graphs are sent in chunks (PUT, then POST) that never split triples
+    linked by a blank node.
+
+    Afterwards the triples of each graph are counted with a SPARQL COUNT on the store's
+    query service and printed beside the number sent. A store that keeps literals by value
+    may hold fewer (Virtuoso: "2003-07"^^xsd:gYearMonth and "2003-07-01"^^xsd:date are one
+    value): a warning, or an error with --strict. More than sent is always an error.
+
+    Authentication: Digest or Basic, as the server asks; the password may come from
+    $MIGKG_PASSWORD instead of --password (or is asked for on a terminal).
+
+    Endpoints: Virtuoso  http://HOST:8890/sparql-graph-crud-auth (--user dba)
+               Fuseki    http://HOST:3030/DATASET/data
+               Oxigraph  http://HOST:7878/store
+    The query service is found beside these (Virtuoso /sparql, Fuseki /DATASET/query,
+    Oxigraph /query); give --query-endpoint for other stores.
+
+EXIT STATUS
+    0 pushed and counted; 1 the store holds other counts than were sent (fewer: only with
+    --strict); 2 no build, bad option, or an endpoint that cannot be reached or refuses
+    (one line with the server's own message).
+
+EXAMPLES
+    migkg push --endpoint http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
+    MIGKG_PASSWORD=dba migkg push --endpoint http://localhost:8890/sparql-graph-crud-auth --user dba
+    migkg push --endpoint http://localhost:7878/store --graph https://w3id.org/migration-kg/graph/all
+    migkg query group-members --endpoint http://localhost:8890/sparql""")
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the store's Graph Store Protocol endpoint")
+    p.add_argument("--query-endpoint", metavar="URL", help="its SPARQL query service (default: found from --endpoint)")
+    p.add_argument("--graph", metavar="IRI", help="put every triple into this one named graph")
+    p.add_argument("--user", help="user name, if the endpoint asks for one")
+    p.add_argument("--password", help="password (default: $MIGKG_PASSWORD, or asked for on a terminal)")
+    p.add_argument("--build-dir", type=Path, default=DEFAULT_OUT, metavar="DIR", help="folder with migration-kg.nq (default: build)")
+    p.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS", help="time limit of each request (default: 300)")
+    p.add_argument("--chunk-triples", type=int, default=50_000, metavar="N", help="triples per request (default: 50000)")
+    p.add_argument("--strict", action="store_true", help="exit 1 if the store holds fewer triples than were sent")
+    p.set_defaults(func=cmd_push)
+
+    p = sub.add_parser("release", help="write a versioned release bundle and archive", formatter_class=fmt,
+                       usage="migkg release [--build-dir DIR] [--out DIR] [--archive tar.gz|zip] [--changelog FILE]",
+                       description=f"""\
+DESCRIPTION
+    Writes a release of the build in DIR into OUT:
+
+      OUT/migration-kg-{__version__}/
+        migration-kg-{__version__}.ttl .owl .jsonld .nq .nt .trig, migration-kg-{__version__}-inferred.owl
+        context.jsonld       the JSON-LD context (the JSON-LD refers to it by this name)
+        docs/index.html      the ontology documentation
+        build-summary.json, validation-report.txt, CHANGELOG.md
+        void.ttl             VoID/DCAT: the dataset, its named graphs, and every file as a
+                             dcat:Distribution (relative downloadURL, mediaType, byteSize,
+                             spdx:checksum)
+        SHA256SUMS           checksums of every file (sha256sum -c SHA256SUMS)
+      OUT/migration-kg-{__version__}.tar.gz (or .zip) and its .sha256
+
+    The version is the package's ({__version__}); the release date is the build's own (from
+    build-summary.json, else the ontology's dcterms:modified/created), never today's, and the
+    archive has sorted entries with that date: two releases of one build are byte-identical.
+    The bundle is written aside and moved into place when complete. The CHANGELOG gets a
+    section for the version (created if absent) summarising what the graph holds.
+
+EXIT STATUS
+    0 released; 2 no complete build in DIR, or OUT cannot be written.
+
+EXAMPLES
+    migkg release
+    migkg release --build-dir /srv/kg/build --out /srv/kg/dist --archive zip""")
+    p.add_argument("--build-dir", type=Path, default=DEFAULT_OUT, metavar="DIR", help="the build to release (default: build)")
+    p.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR", help="output folder (default: dist)")
+    p.add_argument("--archive", choices=("tar.gz", "zip"), default="tar.gz", help="archive format (default: tar.gz)")
+    p.add_argument("--changelog", type=Path, metavar="FILE", help="the CHANGELOG to update (default: ./CHANGELOG.md)")
+    p.set_defaults(func=cmd_release)
     return parser
 
 
