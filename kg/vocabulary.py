@@ -6,6 +6,8 @@ literal must be typed, instead of keeping its own copy of those lists."""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,11 +25,22 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 def parse_rdf_file(path: Path, fmt: str = "turtle") -> Graph:
     """Parse an RDF file; a syntax error names the file and the parser's line.
 
+    Nothing is fetched or read but the file itself: RDF/XML that declares external or nested
+    entities is refused (`_check_xml_entities`), and JSON-LD contexts are resolved locally
+    (`_offline_jsonld`).
+
     Blank nodes (OWL lists, unions, disjointness axioms) are relabelled canonically, so the
     same file always yields the same blank-node labels and exports stay byte-identical."""
     graph = Graph()
     try:
-        graph.parse(path, format=fmt)
+        if fmt == "xml":
+            _check_xml_entities(path)
+        if fmt == "json-ld":
+            graph.parse(data=_offline_jsonld(path), format=fmt, publicID=path.resolve().as_uri())
+        else:
+            graph.parse(path, format=fmt)
+    except InputError:
+        raise
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except Exception as err:  # rdflib raises several parser exception types
@@ -39,6 +52,103 @@ def parse_rdf_file(path: Path, fmt: str = "turtle") -> Graph:
         canonical.namespace_manager = graph.namespace_manager
         return canonical
     return graph
+
+
+class _PrologEnd(Exception):
+    """The root element starts: the DOCTYPE, where entities are declared, is behind."""
+
+
+_PREDEFINED = {"amp", "lt", "gt", "quot", "apos"}
+_ENTITY_REF = re.compile(r"[&%]([A-Za-z_:][\w.:-]*);")
+
+
+def _check_xml_entities(path: Path) -> None:
+    """Refuse an XML DOCTYPE that declares an external entity (SYSTEM or PUBLIC: a file or URL,
+    "XXE") or an entity whose text refers to other entities (nesting expands exponentially,
+    "billion laughs"; expat's own limit only starts at 8 MiB, and rdflib joins such text
+    quadratically, so a 1 KB file took minutes). Python's XML parser would not fetch an
+    external entity, but would silently leave its text out. Plain internal entities, as
+    Protégé writes them (<!ENTITY owl "http://www.w3.org/2002/07/owl#">), are fine. Only the
+    prolog is read; syntax errors are left to the RDF/XML parser, which reports them."""
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+
+    def entity(name, is_parameter, value, base, system_id, public_id, notation):
+        if system_id is not None or public_id is not None:
+            raise InputError(f"{path}: line {parser.CurrentLineNumber}: external entity {name!r} "
+                             f"({system_id or public_id}) refused: entities that name a file or URL are never "
+                             "resolved; write the text into the file")
+        nested = sorted({m.group(1) for m in _ENTITY_REF.finditer(value or "")} - _PREDEFINED)
+        if nested:
+            raise InputError(f"{path}: line {parser.CurrentLineNumber}: entity {name!r} refers to other entities "
+                             f"({', '.join(nested)}) refused: nested entities can expand exponentially; write the "
+                             "text out")
+
+    def start(name, attributes):
+        raise _PrologEnd
+
+    parser.EntityDeclHandler = entity
+    parser.StartElementHandler = start
+    try:
+        with path.open("rb") as fh:
+            parser.ParseFile(fh)
+    except (_PrologEnd, xml.parsers.expat.ExpatError):
+        pass
+
+
+JSONLD_CONTEXT_NAME = "context.jsonld"  # how the build's JSON-LD names the project's context
+
+
+def _offline_jsonld(path: Path) -> str:
+    """The JSON-LD file with every context it refers to resolved without the network.
+
+    rdflib fetches a context given by URL (and reads one given as a relative path), so a file
+    could make a validation send requests or read files. Here "context.jsonld", the name the
+    build's export uses, is the project's own context (kg/context/context.jsonld, the same
+    bytes as build/context.jsonld), whether or not such a file is beside the document; any
+    other reference, in @context or @import, at any depth, is refused."""
+    from .export import jsonld_context
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{path}: line {err.lineno}, column {err.colno}: not valid JSON: {err.msg}") from None
+    local = jsonld_context()["@context"]
+
+    def refuse(reference) -> InputError:
+        quoted = json.dumps(reference)
+        line = text[:text.find(quoted)].count("\n") + 1 if quoted in text else None
+        where = f"line {line}: " if line else ""
+        return InputError(f"{path}: {where}JSON-LD context {reference!r} refused: contexts are never fetched or read "
+                          f"from other files; use \"{JSONLD_CONTEXT_NAME}\" (the project's own context) or an inline "
+                          "context")
+
+    def context(value):
+        if isinstance(value, str):
+            if value.removeprefix("./") != JSONLD_CONTEXT_NAME:
+                raise refuse(value)
+            return dict(local)
+        if isinstance(value, list):
+            return [context(v) for v in value]
+        if isinstance(value, dict):
+            value = walk(value)
+            imported = value.pop("@import", None)
+            if imported is not None:
+                if not isinstance(imported, str) or imported.removeprefix("./") != JSONLD_CONTEXT_NAME:
+                    raise refuse(imported)
+                value = {**local, **value}
+        return value
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if isinstance(node, dict):
+            return {key: context(value) if key == "@context" else walk(value) for key, value in node.items()}
+        return node
+
+    return json.dumps(walk(document))
 
 
 @dataclass(frozen=True)
