@@ -560,10 +560,96 @@ def _parse_answer(endpoint: str, data: bytes, content_type: str, graph_query: bo
             rdf_format = next((f for key, f in _GRAPH_FORMATS if key in content_type), ox.RdfFormat.TURTLE)
             return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=rdf_format)]
         results_format = next((f for key, f in _RESULTS_FORMATS if key in content_type), ox.QueryResultsFormat.JSON)
-        return ox.parse_query_results(data, format=results_format)
+        data = _valid_blank_nodes(data, results_format)
+        result = ox.parse_query_results(data, format=results_format)
+        if isinstance(result, ox.QuerySolutions):
+            # the parser reads rows as they are consumed: check them all now, so that a bad row is
+            # this one-line error rather than a traceback in the middle of the output
+            for _ in result:
+                pass
+            result = ox.parse_query_results(data, format=results_format)
+        return result
     except (SyntaxError, ValueError) as err:
         raise EndpointError(f"SPARQL endpoint {endpoint} sent an answer that is not valid "
                             f"({content_type or 'no content type'}): {_one_line(str(err), 200)}") from err
+
+
+_VIRTUOSO_BNODE = "nodeID://"  # Virtuoso writes a blank node of a SELECT answer as nodeID://b123
+_XML_BNODE = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?bnode>)([^<]*)(</(?:[A-Za-z_][\w.-]*:)?bnode>)")
+
+
+def _valid_blank_nodes(data: bytes, results_format: ox.QueryResultsFormat) -> bytes:
+    """The answer with every blank node label that pyoxigraph would refuse — Virtuoso's
+    `nodeID://b123` — replaced by a valid one (`b123`, the label Virtuoso gives the same node in
+    Turtle), the same label for the same node throughout the answer and distinct labels for
+    distinct nodes. JSON and XML answers; anything else is parsed as it came."""
+    if b"bnode" not in data:
+        return data
+    if results_format == ox.QueryResultsFormat.JSON:
+        import json
+        try:
+            document = json.loads(data)
+        except ValueError:
+            return data  # not JSON: let the parser say so
+        terms: list[dict] = []
+        _json_blank_nodes(document.get("results") if isinstance(document, dict) else None, terms)
+        labels = _blank_node_labels([term["value"] for term in terms])
+        if not labels:
+            return data
+        for term in terms:
+            term["value"] = labels.get(term["value"], term["value"])
+        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    if results_format == ox.QueryResultsFormat.XML:
+        import html
+        found = [html.unescape(m.group(2).decode("utf-8", "replace")) for m in _XML_BNODE.finditer(data)]
+        labels = _blank_node_labels(found)
+        if not labels:
+            return data
+
+        def replace(match: re.Match) -> bytes:
+            value = html.unescape(match.group(2).decode("utf-8", "replace"))
+            return match.group(1) + labels.get(value, value).encode("utf-8") + match.group(3)
+        return _XML_BNODE.sub(replace, data)
+    return data
+
+
+def _json_blank_nodes(node: object, found: list[dict]) -> None:
+    """The {"type": "bnode", "value": …} terms of a JSON answer, those inside quoted triples too."""
+    if isinstance(node, dict):
+        if node.get("type") == "bnode" and isinstance(node.get("value"), str):
+            found.append(node)
+            return
+        for value in node.values():
+            _json_blank_nodes(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _json_blank_nodes(value, found)
+
+
+def _blank_node_labels(values: Iterable[str]) -> dict[str, str]:
+    """A valid, distinct label for each of these blank node labels that is not valid."""
+    distinct = list(dict.fromkeys(values))
+    used = {value for value in distinct if _is_blank_node_label(value)}
+    labels: dict[str, str] = {}
+    for value in distinct:
+        if value in used:
+            continue
+        local = value[len(_VIRTUOSO_BNODE):] if value.startswith(_VIRTUOSO_BNODE) else value
+        base = re.sub(r"[^A-Za-z0-9_]+", "_", local).strip("_") or "b"
+        label, number = base, 1
+        while label in used:
+            label, number = f"{base}_{number}", number + 1
+        used.add(label)
+        labels[value] = label
+    return labels
+
+
+def _is_blank_node_label(value: str) -> bool:
+    try:
+        ox.BlankNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 # --- output --------------------------------------------------------------------------------

@@ -678,6 +678,74 @@ def test_endpoint_refusal_and_timeout_are_one_line(endpoint, tmp_path, capsys):
     assert capsys.readouterr().err == f"migkg: error: SPARQL endpoint {url} did not answer within 1 s\n"
 
 
+class CannedEndpoint(BaseHTTPRequestHandler):
+    """Answers every query with the same body, as a remote store would have written it."""
+    body: bytes
+    content_type: str
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", self.content_type)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def canned_answer(body: bytes, content_type: str):
+    """run_remote against an endpoint that sends this answer: the parsed result, or the error."""
+    from kg.query import EndpointError, run_remote
+    handler = type("Handler", (CannedEndpoint,), {"body": body, "content_type": content_type})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        return run_remote(f"http://127.0.0.1:{server.server_address[1]}/sparql",
+                          parse_query_text("SELECT ?a ?b WHERE { ?a ?p ?b }", "<canned>"), {}, timeout=10)
+    except EndpointError as err:
+        return err
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_endpoint_blank_nodes_as_virtuoso_writes_them():
+    """Virtuoso writes blank nodes of SELECT answers as nodeID://b123, not a blank node label:
+    each becomes a blank node, the same node the same one throughout the answer, distinct from
+    a node whose label was already valid (b1) — in JSON and in XML."""
+    json_answer = json.dumps({"head": {"vars": ["a", "b"]}, "results": {"bindings": [
+        {"a": {"type": "bnode", "value": "nodeID://b1"}, "b": {"type": "bnode", "value": "b1"}},
+        {"a": {"type": "bnode", "value": "nodeID://b1"}, "b": {"type": "bnode", "value": "nodeID://b2"}},
+        {"a": {"type": "uri", "value": "https://example.org/x"}, "b": {"type": "literal", "value": "nodeID://b1"}}]}}).encode()
+    xml_answer = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+                  b'<variable name="a"/><variable name="b"/></head><results>'
+                  b'<result><binding name="a"><bnode>nodeID://b1</bnode></binding><binding name="b"><bnode>b1</bnode></binding></result>'
+                  b'<result><binding name="a"><bnode>nodeID://b1</bnode></binding><binding name="b"><bnode>nodeID://b2</bnode></binding></result>'
+                  b'<result><binding name="a"><uri>https://example.org/x</uri></binding><binding name="b"><literal>nodeID://b1</literal></binding></result>'
+                  b'</results></sparql>')
+    for body, kind in ((json_answer, "application/sparql-results+json"), (xml_answer, "application/sparql-results+xml")):
+        rows = [(s["a"], s["b"]) for s in canned_answer(body, kind)]
+        (a1, b1), (a2, b2), (a3, b3) = rows
+        assert all(isinstance(t, ox.BlankNode) for t in (a1, b1, a2, b2)), kind
+        assert a1 == a2 and len({a1, b1, b2}) == 3 and b1 == ox.BlankNode("b1"), kind
+        assert a3 == ox.NamedNode("https://example.org/x") and b3 == ox.Literal("nodeID://b1"), kind  # only blank nodes change
+
+
+def test_endpoint_answer_invalid_in_a_later_row_is_one_line():
+    """pyoxigraph parses an answer row by row as it is read: a bad row is still the one-line
+    error, not a traceback halfway through the output."""
+    body = json.dumps({"head": {"vars": ["a", "b"]}, "results": {"bindings": [
+        {"a": {"type": "uri", "value": "https://example.org/x"}},
+        {"a": {"type": "literal", "value": "x", "xml:lang": "not a language tag"}}]}}).encode()
+    error = canned_answer(body, "application/sparql-results+json")
+    assert isinstance(error, Exception), error
+    assert str(error).startswith("SPARQL endpoint http://127.0.0.1:") and "sent an answer that is not valid" in str(error)
+    assert "\n" not in str(error)
+
+
 def test_list_shows_every_query_with_its_question(capsys):
     assert main(["query", "--list"]) == 0
     out = capsys.readouterr().out.splitlines()
