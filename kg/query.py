@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import ast
 import difflib
+import html
+import json
 import re
 import socket
 import sys
@@ -586,7 +588,6 @@ def _valid_blank_nodes(data: bytes, results_format: ox.QueryResultsFormat) -> by
     if b"bnode" not in data:
         return data
     if results_format == ox.QueryResultsFormat.JSON:
-        import json
         try:
             document = json.loads(data)
         except ValueError:
@@ -600,7 +601,6 @@ def _valid_blank_nodes(data: bytes, results_format: ox.QueryResultsFormat) -> by
             term["value"] = labels.get(term["value"], term["value"])
         return json.dumps(document, ensure_ascii=False).encode("utf-8")
     if results_format == ox.QueryResultsFormat.XML:
-        import html
         found = [html.unescape(m.group(2).decode("utf-8", "replace")) for m in _XML_BNODE.finditer(data)]
         labels = _blank_node_labels(found)
         if not labels:

@@ -238,8 +238,8 @@ def test_50_mb_document_fails_at_once_with_a_clear_message(tmp_path):
         f"migkg: error: {big}: document too large: {size:,} bytes (limits: 20,000,000 bytes for a .txt file, "
         "5,000,000 characters of text); split it into smaller documents"]
     assert "Traceback" not in text
-    assert elapsed < 30, f"took {elapsed:.1f} s"
-    assert peak_mb < 600, f"peak memory {peak_mb:.0f} MB"
+    # No time or memory figure is asserted (those belong in bench/): the 3 GB cap and the 60 s
+    # kill above are what stop a regression, which then fails on the exit status.
     assert not (tmp_path / "out").exists()
 
 

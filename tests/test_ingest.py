@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -178,14 +177,6 @@ def test_line_of_and_bounds(corpus):
         un.to_source(0, len(un.text) + 1)
 
 
-def test_normalize_whole_corpus_is_fast(corpus):
-    texts = [n.source for n in corpus.values()]
-    began = time.perf_counter()
-    for text in texts:
-        normalize(text)
-    elapsed = time.perf_counter() - began
-    print(f"normalize: {sum(map(len, texts))} characters in {elapsed:.3f} s")
-    assert elapsed < 1.0
 
 
 # --- properties on generated text ---------------------------------------------------
