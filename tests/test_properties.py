@@ -38,6 +38,8 @@ from kg.ingest import CHAR_MAP, DELETED_CHARS, TYPOS, NormalizedText, normalize
 from kg.namespaces import (BASE, DOC_ID_RE, KIND_ROOTS, SLUG_RE, document_graph_iri, document_iri, entity_iri,
                            evidence_iri, passage_iri, selector_iri)
 
+from .test_ingest import _widened
+
 SETTINGS = settings(max_examples=200, deadline=None)
 
 # --- generated documents ------------------------------------------------------------------------
@@ -140,13 +142,6 @@ def _without_dropped(norm: NormalizedText, start: int, end: int) -> str:
     return "".join(c for pos, c in enumerate(norm.source[start:end], start)
                    if not any(s <= pos < e for s, e in norm.dropped))
 
-
-def _widened(norm: NormalizedText, a: int, b: int) -> tuple[int, int]:
-    while a > 0 and norm.offsets[a - 1] == norm.offsets[a]:
-        a -= 1
-    while b < len(norm.text) and norm.offsets[b] == norm.offsets[b - 1]:
-        b += 1
-    return a, b
 
 
 # --- the normaliser ---------------------------------------------------------------------------------
