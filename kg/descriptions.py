@@ -239,6 +239,43 @@ def describe_body_parts(doc_id: str, norm: NormalizedText, mentions: list[Mentio
     return found
 
 
+WORK_RE = re.compile(r"\b[Tt]he (?:(?:final|annual|latest|first|second|third) )?(?P<work>report|study|survey|review)\b")
+WORK_CLASSES = {"report": "Report", "study": "Report", "survey": "Report", "review": "Report"}
+
+
+def describe_works(doc_id: str, norm: NormalizedText, mentions: list[Mention], names: Mapping[str, Name],
+                   labels: Mapping[str, str]) -> list[Description]:
+    """"The report of the World Commission on the Social Dimensions of Globalization": a work
+    named by its author. Linked to the one curated publication whose name ends with "report
+    of the <author>" (the GCIM's "Final report of the Global Commission ..."), otherwise
+    discovered as "Report of the <author>"."""
+    ordered, taken = _in_order(mentions)
+    found: list[Description] = []
+    for match in WORK_RE.finditer(norm.text):
+        start, end = match.start(), match.end()
+        if _overlaps(taken, start, end):
+            continue
+        of = OF_RE.match(norm.text, end)
+        author = next((m for m in ordered if of and m.norm_start == of.end() and m.kind == "organization"), None)
+        if author is None:
+            continue
+        work = match.group("work")
+        label = f"{work.capitalize()} of the {labels.get(author.key, author.surface)}"
+        ending = label.lower()
+        curated = {n.key for surface, n in names.items() if n.kind == "publication" and surface.lower().endswith(ending)}
+        discovered = None
+        if len(curated) == 1:
+            key = curated.pop()
+        else:
+            key = entity_key(label)
+            discovered = DiscoveredEntity(key, "publication", WORK_CLASSES[work.lower()], label, "discovery-work-description",
+                                          documents={doc_id})
+        start += len(match.group(0)) - len(match.group(0).lstrip("Tthe "))  # the mention is "report", not "The report"
+        mention = mention_at(doc_id, norm, start, end, key, "publication", "work-description", DESCRIPTION_CONFIDENCE)
+        found.append(Description(mention, author, 0, discovered))
+    return found
+
+
 def describe_events(doc_id: str, norm: NormalizedText, mentions: list[Mention], index: Mapping[Identity, str],
                     labels: Mapping[str, str]) -> list[Description]:
     """Every event description in the text that can be tied to one event."""

@@ -577,6 +577,41 @@ def _phrase_end(sentence: Sentence, event: Mention) -> int:
     return end + (1 if sentence.text[end:end + 1] == ")" else 0)
 
 
+HELD_BY_GAP = re.compile(r"^,?\s+(?:that|which)\s+(?:the\s+)?$")
+HOLD_RE = re.compile(r"\s+(?:will hold|will convene|will host|will organi[sz]e|held|convened|hosted|organi[sz]ed|is holding|"
+                     r"was holding)\b")
+
+
+def held_by(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
+    """"the High-Level Dialogue ... that the General Assembly will hold during its sixty-first
+    session in 2006": the body in the relative clause holds the event or dialogue, and the
+    clause's year is when."""
+    for ev in (m for m in sentence.mentions if m.kind in ("event", "process") and m.method not in DESCRIPTION_METHODS):
+        org = next(iter(_after(sentence, _end(sentence, ev), ("organization",))), None)
+        if org is None or not HELD_BY_GAP.match(sentence.text[_end(sentence, ev):_rel(sentence, org)]):
+            continue
+        verb = HOLD_RE.match(sentence.text, _end(sentence, org))
+        if verb is None:
+            continue
+        yield _claim(ev.key, "organizedBy", org.key, "rule-held-by", "0.75", sentence)
+        year = EVENT_YEAR_RE.search(sentence.text, verb.end())
+        if year and year.start() - verb.end() < 80 and not re.search(r"[.;]", sentence.text[verb.end():year.start()]):
+            yield _claim(ev.key, "startDate", year.group(1), "rule-held-by", "0.7", sentence)
+
+
+WHEN_YEAR_RE = re.compile(r"\b(?:[Ii]n|[Bb]y|[Uu]ntil)\s+((?:19|20)\d\d),?\s+when\s+(?:the\s+)?$")
+TAKES_PLACE_RE = re.compile(r"\s+(?:takes place|took place|will take place|is held|was held|will be held|meets|met|convenes|convened)\b")
+
+
+def held_when(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
+    """"By 2006 when the High-Level Dialogue takes place": the year of a when-clause is the
+    date of the event or dialogue that takes place in it."""
+    for ev in (m for m in sentence.mentions if m.kind in ("event", "process") and m.method not in DESCRIPTION_METHODS):
+        year = WHEN_YEAR_RE.search(sentence.text[max(0, _rel(sentence, ev) - 40):_rel(sentence, ev)])
+        if year and TAKES_PLACE_RE.match(sentence.text, _end(sentence, ev)):
+            yield _claim(ev.key, "startDate", year.group(1), "rule-held-when", "0.7", sentence)
+
+
 def events(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     evs = [m for m in sentence.mentions if m.kind == "event"]
     if not evs:
@@ -712,9 +747,11 @@ def sub_organization(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
 
 def name_parts(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     """A name that starts with another body's name: "General Assembly resolution 55/25" was
-    adopted by the General Assembly; the "ILO Bureau of Workers" is a unit of the ILO."""
+    adopted by the General Assembly; the "ILO Bureau of Workers" is a unit of the ILO; the
+    "ILO online database on international labour migration" is the ILO's work."""
     for m in sentence.mentions:
-        if m.method not in ("gazetteer-label", "gazetteer-alias", "gazetteer-acronym") or m.kind not in ("instrument", "organization"):
+        if m.method not in ("gazetteer-label", "gazetteer-alias", "gazetteer-acronym") \
+                or m.kind not in ("instrument", "organization", "publication"):
             continue
         words = m.surface.split()
         for k in range(len(words) - 1, 0, -1):
@@ -730,11 +767,14 @@ def name_parts(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
             elif m.kind == "organization" and body.how == "acronym" \
                     and any(w.lower() in UNIT_NOUNS for w in words[k:]):
                 yield _claim(m.key, "subOrganizationOf", body.key, "rule-name-parts", "0.75", sentence)
+            elif m.kind == "publication" and body.how == "acronym" and words[k].lower() in WORK_NOUNS | {"online"}:
+                yield _claim(m.key, "authoredBy", body.key, "rule-name-parts", "0.75", sentence)
             break
 
 
 ROLE = rf"(?P<role>(?:[A-Z][\w’'-]*\s+(?:and\s+|&\s+)?){{0,5}}{ROLE_NOUN}(?:\s+(?:and|&)\s+(?:[A-Z][\w-]*\s+){{0,3}}{ROLE_NOUN})?(?:\s+[A-Z][\w-]*){{0,3}})"
-ROLE_AFTER_PERSON_RE = re.compile(rf"^(?:,\s+|\s+\(|\s+(?:is|was|has been|became|serves as|served as)\s+)"
+ROLE_AFTER_PERSON_RE = re.compile(rf"^(?:,\s+|\s+\(|\s+(?:is|was|has been|became|serves as|served as)\s+|"
+                                  rf"\s+(?:\w+\s+){{1,4}}as\s+)"  # "Schulz contributed this article as President of"
                                   rf"(?:the\s+|a\s+|an\s+|then-|former\s+|now\s+)?{ROLE}"
                                   rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][^,;()]{{0,70}}?)?"  # "Director of the MA Programme ..."
                                   rf"\s+(?:of|at|in|for|to|with)\s+(?:the\s+)?$")
@@ -742,6 +782,7 @@ PERSON_CHAIN_GAP = re.compile(r"^\**\s*(?:and|,|&)\s*\**$")
 DIRECT_AFFILIATION_GAP = re.compile(r"^(?:,\s+|\s+of\s+(?:the\s+)?)$")  # "Lindsay Lowell, Georgetown University"
 ROLE_BEFORE_ORG_RE = re.compile(rf"(?:^|\b[Tt]he\s+|\s){ROLE}\s+of\s+(?:the\s+)?$")
 PERSON_AFTER_ORG_RE = re.compile(r"^,\s+(?:(?:Mr|Ms|Mrs|Dr|Prof|Professor|Ambassador)\.?\s+)?$")
+TITLE_BEFORE_PERSON_RE = re.compile(rf"^\s+{ROLE}\s+(?:\*\*)?(?:(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+)?$")  # "European Parliament President **Martin Schulz**"
 DISCIPLINE_GAP_RE = re.compile(r"^,\s+[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2},\s+$")  # "Favell, Sociology, UCLA"
 PARENTHESIS_GAP_RE = re.compile(r"^\s*\((?:[^()]{0,120}?,\s+)?$")  # "McDonald (Passport, ..."
 
@@ -775,7 +816,13 @@ def roles(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
                 yield _claim(member.key, "affiliatedWith", org.key, "rule-affiliation", "0.7", sentence)
     for org in (m for m in sentence.mentions if m.kind == "organization"):
         after = _after(sentence, _end(sentence, org), ("person",))[:1]
-        if not after or not PERSON_AFTER_ORG_RE.match(sentence.text[_end(sentence, org):_rel(sentence, after[0])]):
+        gap = sentence.text[_end(sentence, org):_rel(sentence, after[0])] if after else ""
+        title = TITLE_BEFORE_PERSON_RE.match(gap)
+        if title:
+            yield _claim(after[0].key, "holdsPost", org.key, "rule-post", "0.75", sentence, role=_role(title))
+            yield _claim(after[0].key, "affiliatedWith", org.key, "rule-post", "0.75", sentence)
+            continue
+        if not after or not PERSON_AFTER_ORG_RE.match(gap):
             continue
         role = ROLE_BEFORE_ORG_RE.search(sentence.text[max(0, _rel(sentence, org) - 120):_rel(sentence, org)])
         if role:  # "the Director of the Population Division, Mr. Joseph Chamie"
@@ -788,7 +835,8 @@ def _role(match: re.Match[str]) -> str:
 
 
 SCALE = r"(?:\s+(billion|million|thousand))?"
-NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|half a|a quarter of a)"
+HUNDREDS = r"(?:a|one|two|three|four|five|six|seven|eight|nine)\s+hundred(?:\s+thousand)?"  # "one hundred thousand"
+NUMBER = rf"(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|half a|a quarter of a|{HUNDREDS})"
 SCALED = rf"{NUMBER}\s+(billion|million|thousand)"  # money needs a scale: "$2.90 a day" is a price, not a total
 PEOPLE = (r"(?:people|persons|migrants|refugees|workers|immigrants|emigrants|migrant workers|asylum[- ]seekers|"
           r"students|nationals|citizens|inhabitants)")
@@ -802,6 +850,21 @@ STATISTIC_PATTERNS = (  # (pattern, unit family); the scale word picks the unit
     (re.compile(rf"\bpopulation of (?:under |over |about |around |some |nearly |almost )?{NUMBER}{SCALE}\b"), "persons"),
 )
 WORD_VALUES = {"half a": "0.5", "a quarter of a": "0.25"}
+# "3.9 billion people moving to cities by 2030 (as compared to 309 million in 1950)": the figure
+# it is compared with has the same unit, though the text does not repeat it
+COMPARED_RE = re.compile(rf"[^.;]{{0,60}}?\b(?:compared (?:to|with)|up from|down from|against)\s+(?:some |about |around )?"
+                         rf"{NUMBER}{SCALE}\b(?!\s*(?:per\s*cent|percent|%))")
+
+
+def _figure_value(number: str) -> str:
+    """The decimal a figure's number words or digits stand for."""
+    if number in WORD_VALUES:
+        return WORD_VALUES[number]
+    words = number.lower().split()
+    if words and words[-1] in ("hundred", "thousand"):
+        value = {"a": 1, **NUMBER_WORDS}[words[0]] * 100
+        return str(value * 1000 if words[-1] == "thousand" else value)
+    return number.replace(",", "")
 UNIT_IDS = {("usd", "billion"): "usd-billion", ("usd", "million"): "usd-million",
             ("eur", "billion"): "eur-billion", ("eur", "million"): "eur-million",
             ("per-cent", ""): "per-cent", ("persons", ""): "persons", ("persons", "thousand"): "persons-thousand",
@@ -825,26 +888,41 @@ def statistics(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
             if unit is None or _inside_name(sentence, match.start()):
                 continue
             taken.append((match.start(), match.end()))
-            value = WORD_VALUES.get(match.group(1), match.group(1).replace(",", ""))
-            extra = {"unit": unit}
-            year = _nearest_year(text, match)
-            if year:
-                extra["year"] = year
-            places = sorted(_after(sentence, 0, ("place",)), key=lambda m: abs(_rel(sentence, m) - match.start()))
-            if places and abs(_rel(sentence, places[0]) - match.start()) < 150:
-                extra["area"] = places[0].key
-            theme = _theme_in(text, match.start(), ctx.themes)
-            if theme:
-                extra["measure"] = f"theme:{theme}"
-            yield _claim("statistic", "statistic", f"{value} {unit}", "rule-statistic", "0.7", sentence, **extra)
+            figures = [(match, unit)]
+            compared = COMPARED_RE.match(text, match.end()) if family != "per-cent" else None
+            if compared and not _inside_name(sentence, compared.start(1)):
+                taken.append((compared.start(1), compared.end()))
+                figures.append((compared, UNIT_IDS.get((family, compared.group(2) or "")) or unit))
+            stops = [compared.start(1) if compared else len(text), len(text)]  # the compared figure has its own year
+            for (figure, figure_unit), stop in zip(figures, stops):
+                yield _statistic(sentence, figure, figure_unit, ctx, stop)
+
+
+def _statistic(sentence: Sentence, figure: re.Match[str], unit: str, ctx: Context, stop: int) -> Claim:
+    text = sentence.text
+    extra = {"unit": unit}
+    year = _nearest_year(text[:stop], figure)
+    if year:
+        extra["year"] = year
+    places = sorted(_after(sentence, 0, ("place",)), key=lambda m: abs(_rel(sentence, m) - figure.start(1)))
+    if places and abs(_rel(sentence, places[0]) - figure.start(1)) < 150:
+        extra["area"] = places[0].key
+    theme = _theme_in(text, figure.start(1), ctx.themes)
+    if theme:
+        extra["measure"] = f"theme:{theme}"
+    return _claim("statistic", "statistic", f"{_figure_value(figure.group(1))} {unit}", "rule-statistic", "0.7",
+                  sentence, **extra)
 
 
 def _nearest_year(text: str, figure: re.Match[str]) -> str | None:
     """The year of a figure: the nearest one after it ("15 per cent in 2002"), or before it
     ("In 2000, 49 per cent ..."), which only wins when clearly closer."""
     best: tuple[int, str] | None = None
+    start = figure.start(1)  # the number itself: a compared figure's match begins with the words before it
     for year in STAT_YEAR_RE.finditer(text):
-        distance = year.start() - figure.end() if year.start() >= figure.end() else figure.start() - year.end() + 25
+        if start <= year.start() < figure.end():
+            continue
+        distance = year.start() - figure.end() if year.start() >= figure.end() else start - year.end() + 25
         if distance < 120 and (best is None or distance < best[0]):
             best = (distance, year.group(1))
     return best[1] if best else None
@@ -859,7 +937,10 @@ AUTHORING_RE = re.compile(r"\b(?:maintains|maintained|produced?|produces|publish
                           r"carried out|carries out|conducted|conducts|issued|issues|compiled|compiles|wrote|writes)\b")
 
 
-WORK_GAP = re.compile(r"^\s*(?:(?:the|a|an|its|their)\s+)?(?:(?:report|study|book|paper|publication|survey|database|"
+WORK_OF_RE = re.compile(r"^\s+of\s+(?:the\s+)?$")
+WORK_NOUNS = {"report", "reports", "study", "survey", "database", "yearbook", "review", "series", "paper", "papers",
+              "bulletin", "handbook", "guide", "manual", "atlas", "outlook", "digest", "compendium"}
+WORK_GAP = re.compile(r"^\s*(?:(?:the|a|an|its|their)\s+(?:[a-z]+\s+){0,2})?(?:(?:report|study|book|paper|publication|survey|database|"
                       r"series|guide|handbook|manual)\s+(?:entitled|titled|called)\s+)?[\"“*]?$")
 
 
@@ -878,6 +959,10 @@ def authorship(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
         for work in works:
             for author in authors:
                 yield _claim(work.key, "authoredBy", author.key, "rule-authorship", "0.7", sentence)
+    for work in (m for m in sentence.mentions if m.method == "work-description"):  # "the report of the GCIM"
+        author = next(iter(_after(sentence, _end(sentence, work), ("organization",))), None)
+        if author is not None and WORK_OF_RE.match(sentence.text[_end(sentence, work):_rel(sentence, author)]):
+            yield _claim(work.key, "authoredBy", author.key, "rule-work-author", "0.75", sentence)
 
 
 def _theme_in(text: str, pos: int, themes: Mapping[str, str]) -> str | None:
@@ -923,8 +1008,12 @@ THEME_GAP = 2  # words that may come between two words of a theme's label ("skil
 def _stem(word: str) -> str:
     """A crude English stem, enough to let "skilled"/"skill", "students"/"student" and
     "highly"/"high" meet; theme labels and text go through the same function."""
-    for suffix in ("ies", "ing", "ed", "ly", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+    if word.endswith("ies") and len(word) >= 6:  # "policies"/"policy", "studies"/"study"
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):  # "processes", but "refugees"/"refugee"
+        return word[:-2]
+    for suffix in ("ing", "ed", "ly", "s"):
+        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
 
@@ -941,21 +1030,23 @@ def themes_named_in(text: str, themes: Mapping[str, str]) -> list[str]:
     positions: dict[str, list[int]] = {}
     for i, w in enumerate(words):
         positions.setdefault(w, []).append(i)
-    found = set()
+    spans: dict[str, list[frozenset[int]]] = {}  # theme → the word positions of each occurrence
     for label, theme in themes.items():
         stems = _content_stems(label)
-        if not stems or theme in found:
-            continue
-        for start in positions.get(stems[0], []):
-            at = start
+        for start in positions.get(stems[0], []) if stems else ():
+            matched = [start]
             for stem in stems[1:]:
-                at = next((p for p in positions.get(stem, []) if at < p <= at + THEME_GAP + 1), -1)
+                at = next((p for p in positions.get(stem, []) if matched[-1] < p <= matched[-1] + THEME_GAP + 1), -1)
                 if at < 0:
                     break
-            if at >= 0:
-                found.add(theme)
-                break
-    return sorted(found)
+                matched.append(at)
+            if len(matched) == len(stems):
+                spans.setdefault(theme, []).append(frozenset(matched))
+    # the longest name wins, as in the gazetteer: "rights of all migrant workers" names migrant
+    # workers' rights, not also labour migration ("migrant workers") and migrants' rights
+    every = [(theme, span) for theme, found in spans.items() for span in found]
+    return sorted(theme for theme, found in spans.items()
+                  if any(not any(span < other for other_theme, other in every if other_theme != theme) for span in found))
 
 
 SYMBOL_RE = re.compile(r"^\s*\(?((?:A|E|S|ST)/(?:RES/|CONF\.\d+/|CN\.\d+/)?\d{1,4}/\d{1,4}(?:/Add\.\d+)?)\)?")
@@ -977,8 +1068,9 @@ def identifiers(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
                 yield _claim(m.key, "iloConventionNumber", int(m.key[5:]), "rule-ilo-number", "0.9", sentence)
 
 
+NAMELESS_RULES = (statistics,)  # a figure needs no named entity: "1,500 people died trying to cross"
 RULES = (establishment, fronted_establishment, founders, adoption, entry_into_force, participation, supplements, membership, support, events,
-         origins, sub_organization, name_parts, roles, statistics, themes_addressed, authorship, identifiers)
+         held_by, held_when, origins, sub_organization, name_parts, roles, statistics, themes_addressed, authorship, identifiers)
 
 
 PRONOUN_RE = re.compile(r"^\W{0,3}(It|Its)\b")
@@ -1030,9 +1122,7 @@ def extract_claims(norm: NormalizedText, mentions: list[Mention], ctx: Context |
         sentence = with_pronoun_subject(sentence, topic)
         topic = _topic(sentence) or (topic if sentence.mentions[:1] and sentence.mentions[0].method == "pronoun"
                                      else None)
-        if not sentence.mentions:
-            continue
-        for rule in RULES:
+        for rule in RULES if sentence.mentions else NAMELESS_RULES:
             for claim in rule(sentence, ctx):
                 key = (claim.subject, claim.prop, claim.value, claim.extra, sentence.start)
                 if key not in seen:

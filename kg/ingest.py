@@ -141,6 +141,35 @@ class NormalizedText:
         return tuple(breaks)
 
     @cached_property
+    def paragraphs(self) -> tuple[tuple[int, int], ...]:
+        """The non-blank normalised spans between paragraph breaks."""
+        bounds = [0, *self.paragraph_breaks, len(self.text)]
+        return tuple((a, b) for a, b in zip(bounds, bounds[1:]) if self.text[a:b].strip())
+
+    @cached_property
+    def line_starts(self) -> tuple[int, ...]:
+        """Normalised positions that begin a line of the source (after its indentation): lists,
+        rosters and title pages say things by their layout, which normalisation flattens."""
+        starts = [0] if self.text else []
+        for match in re.finditer(r"\s+", self.text):
+            gap = self.source[self.offsets[match.start()]:self.ends[match.end() - 1]]
+            if "\n" in gap and match.end() < len(self.text):
+                starts.append(match.end())
+        return tuple(starts)
+
+    def lines_within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The source lines inside the normalised span [start, end), as normalised spans
+        without their trailing space."""
+        cuts = [p for p in self.line_starts if start < p < end]
+        spans = [(a, b) for a, b in zip([start, *cuts], [*cuts, end])]
+        return [(a, a + len(self.text[a:b].rstrip())) for a, b in spans if self.text[a:b].strip()]
+
+    def starts_line(self, pos: int) -> bool:
+        """Whether the normalised position begins a line of the source."""
+        before = self.source[:self.offsets[pos]]
+        return not before.strip() or before.rstrip(" \t").endswith("\n")
+
+    @cached_property
     def _newlines(self) -> list[int]:
         return [m.start() for m in re.finditer("\n", self.source)]
 

@@ -46,7 +46,7 @@ LOWER_ANAPHOR_WINDOW = 1500
 ANAPHOR_KINDS = ("organization", "instrument", "process", "event", "project")
 HEAD_VARIANTS = {"Organisation": "Organization", "Centre": "Center"}
 # Methods whose mentions are descriptions rather than names (scored apart).
-DESCRIPTION_METHODS = ("coreference", "event-description", "instrument-description")
+DESCRIPTION_METHODS = ("coreference", "event-description", "instrument-description", "work-description")
 
 
 def is_description(mention: Mention) -> bool:
@@ -243,7 +243,9 @@ def head_word(label: str) -> set[str]:
 
 def resolve_anaphors(doc_id: str, norm: NormalizedText, named: list[Mention],
                      labels: dict[str, str]) -> list[Mention]:
-    """'the Commission' → the nearest preceding named entity whose name has that head word."""
+    """'the Commission' → the nearest preceding named entity whose name has that head word,
+    in its label or in the name the text just used ("the Puebla Process ... The process", whose
+    label is "Regional Conference on Migration")."""
     taken = [(m.norm_start, m.norm_end) for m in named]
     heads = {key: head_word(label) for key, label in labels.items()}
     resolved: list[Mention] = []
@@ -262,7 +264,7 @@ def resolve_anaphors(doc_id: str, norm: NormalizedText, named: list[Mention],
         for antecedent in reversed(candidates[max(0, index - 40):index]):
             if start - antecedent.norm_end > window:
                 break
-            if head in heads.get(antecedent.key, ()):
+            if head in heads.get(antecedent.key, ()) or head in head_word(antecedent.surface):
                 resolved.append(mention_at(doc_id, norm, start, end, antecedent.key, antecedent.kind,
                                          "coreference", CONFIDENCE["coreference"]))
                 break

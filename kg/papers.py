@@ -43,11 +43,6 @@ class Paper:
     discovered: DiscoveredEntity | None
 
 
-def _paragraphs(norm: NormalizedText) -> list[tuple[int, int]]:
-    bounds = [0, *norm.paragraph_breaks, len(norm.text)]
-    return [(a, b) for a, b in zip(bounds, bounds[1:]) if norm.text[a:b].strip()]
-
-
 NUMBERING_RE = re.compile(r"^(?:[IVXLC]+|\d+|[A-Z])\.\s+")  # "III. A FAIR DEAL ..."
 
 
@@ -57,12 +52,6 @@ def _mostly_names(mentions: list[Mention], start: int, end: int) -> bool:
     covered = sum(m.norm_end - m.norm_start for m in mentions
                   if m.kind == "organization" and start <= m.norm_start and m.norm_end <= end)
     return covered > (end - start) / 2
-
-
-def _starts_line(norm: NormalizedText, pos: int) -> bool:
-    """Whether the normalised position begins a line of the document."""
-    before = norm.source[:norm.offsets[pos]]
-    return not before.strip() or before.rstrip(" \t").endswith("\n")
 
 
 def _byline_author(norm: NormalizedText, start: int, end: int, mentions: list[Mention]) -> Mention | None:
@@ -83,11 +72,11 @@ def _byline_author(norm: NormalizedText, start: int, end: int, mentions: list[Me
 def find_papers(doc_id: str, norm: NormalizedText, mentions: list[Mention]) -> list[Paper]:
     """Every title-and-byline pair of the document, in order."""
     ordered = sorted(mentions, key=lambda m: m.norm_start)
-    paragraphs = _paragraphs(norm)
+    paragraphs = norm.paragraphs
     found: list[tuple[Mention, Sentence, Mention, DiscoveredEntity | None]] = []
     for index, (start, end) in enumerate(paragraphs[:-1]):
         heading = TITLE_RE.search(norm.text, start, end)
-        if heading is None or not _starts_line(norm, heading.start(1)):
+        if heading is None or not norm.starts_line(heading.start(1)):
             continue
         text = NUMBERING_RE.sub("", heading.group(1).strip())
         if len(re.findall(r"[A-Z]{2,}", text)) < 3 or _mostly_names(ordered, heading.start(1), heading.end(1)):
@@ -149,7 +138,7 @@ def bibliography_claims(norm: NormalizedText, mentions: list[Mention]) -> list[C
                                 norm.text[title.norm_start:authors[-1].norm_end], (title, *authors))
             claims.extend(Claim(title.key, "authoredBy", m.key, "rule-bibliography", TOPIC_CONFIDENCE, evidence)
                           for m in authors)
-    paragraphs = _paragraphs(norm)
+    paragraphs = norm.paragraphs
     for (a, b), (c, d) in zip(paragraphs, paragraphs[1:]):
         inside = [m for m in ordered if a <= m.norm_start and m.norm_end <= b]
         if len(inside) != 1 or inside[0].kind != "publication" or norm.text[a:b].strip() != inside[0].surface.strip():

@@ -24,7 +24,7 @@ ROLE_NOUNS = ("Director", "Officer", "Chief", "Head", "President", "Vice-Preside
               "Coordinator", "Representative", "Adviser", "Advisor", "Commissioner", "Ambassador", "Editor",
               "Researcher", "Fellow", "Specialist", "Expert", "Manager", "Rapporteur", "Deputy", "Dean",
               "Lecturer", "Economist", "Demographer", "Statistician", "Consultant", "Executive", "Founder",
-              "Co-founder", "Principal", "Administrator", "Counsellor", "Counselor", "Delegate")
+              "Co-founder", "Principal", "Administrator", "Counsellor", "Counselor", "Delegate", "Member")
 ROLE_NOUN = "(?:" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + ")"
 WITH_HONORIFIC_RE = re.compile(rf"\b{HONORIFIC}\s+(?P<name>{PERSON_NAME})")
 WITH_ROLE_RE = re.compile(rf"(?<![\w’'])(?P<name>{PERSON_NAME}),\s+(?:the\s+|then-|former\s+)?"

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .corpus import Document
-from .descriptions import curated_links, describe_body_parts, describe_by_attributes, describe_events, event_index
+from .descriptions import (curated_links, describe_body_parts, describe_by_attributes, describe_events, describe_works,
+                           event_index)
 from .discovery import DiscoveredEntity, document_candidates, entity_key, masked, merge
 from .facts import Claim, Context, extract_claims, unique_claims
 from .ingest import NormalizedText, normalize
+from .layout import layout_claims
 from .papers import bibliography_claims, find_papers, paper_claims
 from .people import person_candidates
 from .mentions import MENTIONABLE_KINDS, Gazetteer, Mention, Name, find_mentions, named_mentions
@@ -113,6 +115,7 @@ def extract(documents: list[Document], registry: Registry, use_registry: bool = 
         described += describe_by_attributes(doc_id, norms[doc_id], mentions[doc_id] + [d.mention for d in described],
                                             links, kinds, labels)
         described += describe_body_parts(doc_id, norms[doc_id], mentions[doc_id], gazetteer.names, labels)
+        described += describe_works(doc_id, norms[doc_id], mentions[doc_id], gazetteer.names, labels)
         for description in described:
             mentions[doc_id].append(description.mention)
             if description.number == 1 and description.owner.kind == "process":
@@ -133,6 +136,7 @@ def extract(documents: list[Document], registry: Registry, use_registry: bool = 
     context = Context(gazetteer.names, founding_meetings, themes or {})
     claims = {doc_id: unique_claims(extract_claims(norms[doc_id], mentions[doc_id], context)
                                     + paper_claims(norms[doc_id], mentions[doc_id], papers[doc_id], context.themes)
-                                    + bibliography_claims(norms[doc_id], mentions[doc_id]))
+                                    + bibliography_claims(norms[doc_id], mentions[doc_id])
+                                    + layout_claims(norms[doc_id], mentions[doc_id], context.themes))
               for doc_id in norms}
     return Extraction(norms, discovered, mentions, claims, kinds, labels, known_keys)
