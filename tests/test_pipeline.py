@@ -41,8 +41,8 @@ def documents():
 
 
 @pytest.fixture(scope="module")
-def extraction(documents, registry):
-    return extract(documents, registry)
+def extraction(documents, registry, vocab):
+    return extract(documents, registry, themes=vocab.theme_labels)  # as `migkg build` and `migkg eval` run it
 
 
 def _claims(extraction, doc_id=A59):
