@@ -1,4 +1,6 @@
-"""Extracting facts from sentences: rules over mentions, dates and numbers.
+"""Extracting facts from sentences: the sentence model and the rules about organizations,
+instruments, processes and events (people and works: `roles`; figures: `figures`; themes:
+`themes`; running them all: `rules`).
 
 Each rule reads one sentence of the normalised text with the mentions inside it and yields
 claims: (subject key, property, object key or literal, rule, confidence). The sentence is
@@ -11,12 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .ingest import NormalizedText
 from .mentions import DESCRIPTION_METHODS, Mention, Name
-from .people import ROLE_NOUN
 
 MONTHS = {m: i for i, m in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"), start=1)}
@@ -122,19 +123,19 @@ def dates_in(text: str, offset: int = 0) -> list[tuple[int, str]]:
     return found
 
 
-def _rel(sentence: Sentence, mention: Mention) -> int:
+def rel_start(sentence: Sentence, mention: Mention) -> int:
     return mention.norm_start - sentence.start
 
 
-def _before(sentence: Sentence, pos: int, kinds: tuple[str, ...]) -> list[Mention]:
-    return [m for m in sentence.mentions if _rel(sentence, m) < pos and m.kind in kinds]
+def mentions_before(sentence: Sentence, pos: int, kinds: tuple[str, ...]) -> list[Mention]:
+    return [m for m in sentence.mentions if rel_start(sentence, m) < pos and m.kind in kinds]
 
 
-def _after(sentence: Sentence, pos: int, kinds: tuple[str, ...]) -> list[Mention]:
-    return [m for m in sentence.mentions if _rel(sentence, m) >= pos and m.kind in kinds]
+def mentions_after(sentence: Sentence, pos: int, kinds: tuple[str, ...]) -> list[Mention]:
+    return [m for m in sentence.mentions if rel_start(sentence, m) >= pos and m.kind in kinds]
 
 
-def _claim(subject: str, prop: str, value: str | int, rule: str, confidence: str, sentence: Sentence,
+def make_claim(subject: str, prop: str, value: str | int, rule: str, confidence: str, sentence: Sentence,
            **extra: str) -> Claim:
     return Claim(subject, prop, value, rule, Decimal(confidence), sentence, tuple(sorted(extra.items())))
 
@@ -166,20 +167,20 @@ PASSIVE_GAP = re.compile(r"^\)?\s*(?:\([^)]*\)\s*)?(?:\s+(?:of|for|on)\s+[a-z][^
 FRONTED_ADVERBIAL = re.compile(r"^\W*(?:\d+\.\s+)?(?:With|In|Under|Following|After|At|On|Upon|Since|During|Through)\b[^,]*,")
 
 
-def _co_subjects(sentence: Sentence, pos: int) -> list[Mention]:
+def co_subjects(sentence: Sentence, pos: int) -> list[Mention]:
     """The subject of the verb at pos with its partners: "WHO, together with key partner
     organizations such as ILO, IOM and OHCHR, published ..." → WHO, ILO, IOM, OHCHR."""
     fronted = FRONTED_ADVERBIAL.match(sentence.text[:pos])
     start = fronted.end() if fronted else 0
-    actors = [m for m in _after(sentence, start, ("organization", "person")) if _end(sentence, m) <= pos]
+    actors = [m for m in mentions_after(sentence, start, ("organization", "person")) if rel_end(sentence, m) <= pos]
     if not actors:
         return []
     head = _chain_head(sentence, actors[:1])[0]
-    partners = _collaborators(sentence, _end(sentence, head))
+    partners = _collaborators(sentence, rel_end(sentence, head))
     if partners:
-        return [head] + [m for m in partners if _end(sentence, m) <= pos]
+        return [head] + [m for m in partners if rel_end(sentence, m) <= pos]
     last = _chain_head(sentence, actors[-1:])
-    return last if pos - _end(sentence, actors[-1]) <= 80 else []
+    return last if pos - rel_end(sentence, actors[-1]) <= 80 else []
 
 
 def _active_subjects(sentence: Sentence, pos: int) -> list[Mention]:
@@ -192,9 +193,9 @@ def _active_subjects(sentence: Sentence, pos: int) -> list[Mention]:
         start = fronted.end()
     intros = list(LIST_INTRO_ANYWHERE.finditer(sentence.text, start, pos))
     if intros:
-        return _agent_list(sentence, intros[-1].end())
-    actors = [m for m in _after(sentence, start, ACTOR_KINDS) if _end(sentence, m) <= pos]
-    return [m for m in actors if pos - _end(sentence, m) < 300][-8:]
+        return agent_list(sentence, intros[-1].end())
+    actors = [m for m in mentions_after(sentence, start, ACTOR_KINDS) if rel_end(sentence, m) <= pos]
+    return [m for m in actors if pos - rel_end(sentence, m) < 300][-8:]
 
 
 def establishment(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
@@ -205,25 +206,25 @@ def establishment(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
         if not window_dates:  # "In April 2003, the heads of ... established the Group"
             window_dates = [d for d in dates_in(sentence.text[:trigger.start()]) if d[0] < 12]
         if passive:
-            subjects = [m for m in _before(sentence, trigger.start(), FOUNDABLE_KINDS)[-1:]
-                        if PASSIVE_GAP.match(sentence.text[_end(sentence, m):trigger.start()])]
+            subjects = [m for m in mentions_before(sentence, trigger.start(), FOUNDABLE_KINDS)[-1:]
+                        if PASSIVE_GAP.match(sentence.text[rel_end(sentence, m):trigger.start()])]
             after = sentence.text[trigger.end():]
-            agents = _after(sentence, trigger.end(), ACTOR_KINDS) if BY_RE.match(after) else []
+            agents = mentions_after(sentence, trigger.end(), ACTOR_KINDS) if BY_RE.match(after) else []
             if agents:
                 by_end = trigger.end() + BY_RE.match(after).end()
-                agents = _agent_list(sentence, by_end)
+                agents = agent_list(sentence, by_end)
         else:
             subjects = _direct_object(sentence, trigger.end(), FOUNDABLE_KINDS)
             agents = _active_subjects(sentence, trigger.start())
         for subject in subjects:
             if window_dates:
-                yield _claim(subject.key, "establishedOn", window_dates[0][1], "rule-establishment-date", "0.85", sentence)
+                yield make_claim(subject.key, "establishedOn", window_dates[0][1], "rule-establishment-date", "0.85", sentence)
             for agent in agents:
                 if agent.key != subject.key:
-                    yield _claim(subject.key, "establishedBy", agent.key, "rule-establishment-agent", "0.75", sentence)
+                    yield make_claim(subject.key, "establishedBy", agent.key, "rule-establishment-agent", "0.75", sentence)
                     if not passive and len(agents) == 1 and agent.kind == "organization" and subject.kind == "organization" \
                             and subject.surface.split()[-1].lower() in UNIT_NOUNS:  # "IOM has established an ... department"
-                        yield _claim(subject.key, "subOrganizationOf", agent.key, "rule-establishment-unit", "0.65", sentence)
+                        yield make_claim(subject.key, "subOrganizationOf", agent.key, "rule-establishment-unit", "0.65", sentence)
 
 
 FOUNDER_RE = re.compile(r"\b(?:is|was|are|were|as) (?:a |an |the |one of the )?(?:joint |main )?"
@@ -234,11 +235,11 @@ def founders(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     """"IOM was a joint initiator of the Geneva Migration Group": the subject founded it."""
     for match in FOUNDER_RE.finditer(sentence.text):
         founded = _direct_object(sentence, match.end(), FOUNDABLE_KINDS)
-        agents = _before(sentence, match.start(), ACTOR_KINDS)[-1:]
+        agents = mentions_before(sentence, match.start(), ACTOR_KINDS)[-1:]
         for subject in founded:
             for agent in agents:
-                if agent.key != subject.key and match.start() - _rel(sentence, agent) < 120:
-                    yield _claim(subject.key, "establishedBy", agent.key, "rule-founder", "0.75", sentence)
+                if agent.key != subject.key and match.start() - rel_start(sentence, agent) < 120:
+                    yield make_claim(subject.key, "establishedBy", agent.key, "rule-founder", "0.75", sentence)
 
 
 FRONTED_ESTABLISH_RE = re.compile(r"^\W*(?:Established|Founded|Created|Launched|Set up)\b")
@@ -251,18 +252,18 @@ def fronted_establishment(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     if not trigger:
         return
     by = BY_RE.match(sentence.text[trigger.end():])
-    agents = _agent_list(sentence, trigger.end() + by.end()) if by else []
-    start = _end(sentence, agents[-1]) if agents else trigger.end()
-    subject = next((m for m in _after(sentence, start, FOUNDABLE_KINDS)
-                    if re.search(r",\s+(?:the\s+)?$", sentence.text[:_rel(sentence, m)])), None)
+    agents = agent_list(sentence, trigger.end() + by.end()) if by else []
+    start = rel_end(sentence, agents[-1]) if agents else trigger.end()
+    subject = next((m for m in mentions_after(sentence, start, FOUNDABLE_KINDS)
+                    if re.search(r",\s+(?:the\s+)?$", sentence.text[:rel_start(sentence, m)])), None)
     if subject is None:
         return
-    dates = dates_in(sentence.text[trigger.end():_rel(sentence, subject)], trigger.end())
+    dates = dates_in(sentence.text[trigger.end():rel_start(sentence, subject)], trigger.end())
     if dates:
-        yield _claim(subject.key, "establishedOn", dates[0][1], "rule-establishment-date", "0.8", sentence)
+        yield make_claim(subject.key, "establishedOn", dates[0][1], "rule-establishment-date", "0.8", sentence)
     for agent in agents:
         if agent.key != subject.key:
-            yield _claim(subject.key, "establishedBy", agent.key, "rule-establishment-agent", "0.75", sentence)
+            yield make_claim(subject.key, "establishedBy", agent.key, "rule-establishment-agent", "0.75", sentence)
 
 
 OBJECT_GAP = re.compile(rf"^\s*{DATE_PHRASE}(?:(?:the|a|an|its|their|his|her|this|these|new|joint|first|second|third)\s+)*$")
@@ -271,8 +272,8 @@ OBJECT_GAP = re.compile(rf"^\s*{DATE_PHRASE}(?:(?:the|a|an|its|their|his|her|thi
 def _direct_object(sentence: Sentence, pos: int, kinds: tuple[str, ...]) -> list[Mention]:
     """The mention right after a verb ("established the Commission"), or nothing: a mention
     further on ("launched, together with the IMP, the publication") is not the object."""
-    following = _after(sentence, pos, kinds)[:1]
-    return [m for m in following if OBJECT_GAP.match(sentence.text[pos:_rel(sentence, m)])]
+    following = mentions_after(sentence, pos, kinds)[:1]
+    return [m for m in following if OBJECT_GAP.match(sentence.text[pos:rel_start(sentence, m)])]
 
 
 NAME_TAIL = re.compile(r"^,? (?:1[89]\d\d|20\d\d)(?= |,|$)|\s*\(No\. ?\d+\)")  # ", 1949 (No. 97)" after a convention
@@ -282,19 +283,19 @@ LIST_INTRO = re.compile(LIST_INTRO_WORDS + "$")
 LIST_INTRO_ANYWHERE = re.compile(LIST_INTRO_WORDS)
 
 
-def _agent_list(sentence: Sentence, pos: int, kinds: tuple[str, ...] = ACTOR_KINDS) -> list[Mention]:
+def agent_list(sentence: Sentence, pos: int, kinds: tuple[str, ...] = ACTOR_KINDS) -> list[Mention]:
     """Mentions in a coordinated list starting at pos: "A, B and C" (stops at the first verb-ish gap)."""
     result: list[Mention] = []
     last = pos
-    candidates = _after(sentence, pos, kinds)
+    candidates = mentions_after(sentence, pos, kinds)
     for index, m in enumerate(candidates):
         following = candidates[index + 1] if index + 1 < len(candidates) else None
         if m.kind == "place" and following is not None and following.kind == "person" \
-                and TITLE_BEFORE_NAME.match(sentence.text[_end(sentence, m):_rel(sentence, following)]):
+                and TITLE_BEFORE_NAME.match(sentence.text[rel_end(sentence, m):rel_start(sentence, following)]):
             continue  # "former New York City Mayor Michael Bloomberg": the place is part of his title
-        gap = sentence.text[last:_rel(sentence, m)]
+        gap = sentence.text[last:rel_start(sentence, m)]
         if result and m.key == result[-1].key and gap.strip() == "(":  # "Centre ... (ICMPD)"
-            last = _rel(sentence, m) + (m.norm_end - m.norm_start)
+            last = rel_start(sentence, m) + (m.norm_end - m.norm_start)
             continue
         gap = NAME_TAIL.sub("", gap.lstrip(")"))
         if result and not re.fullmatch(r"\s*(?:,|and|, and|as well as|the|,? the|and the|, and the|\s)*\s*", gap):
@@ -302,7 +303,7 @@ def _agent_list(sentence: Sentence, pos: int, kinds: tuple[str, ...] = ACTOR_KIN
         if not result and len(gap) > 40 and not (len(gap) < 120 and LIST_INTRO.search(gap)):
             break
         result.append(m)
-        last = _rel(sentence, m) + (m.norm_end - m.norm_start)
+        last = rel_start(sentence, m) + (m.norm_end - m.norm_start)
     return result
 
 
@@ -318,14 +319,14 @@ def adoption(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
         before_text = sentence.text[:trigger.start()]
         window_dates = dates_in(sentence.text[trigger.end():trigger.end() + 60], trigger.end())
         if _is_passive(before_text, sentence.text[trigger.end():]):
-            instruments = _before(sentence, trigger.start(), ("instrument",))[-1:]
+            instruments = mentions_before(sentence, trigger.start(), ("instrument",))[-1:]
             after = sentence.text[trigger.end():]
             by = BY_RE.match(after)
-            agents = [m for m in _agent_list(sentence, trigger.end() + by.end(), ("organization", "event", "place"))
+            agents = [m for m in agent_list(sentence, trigger.end() + by.end(), ("organization", "event", "place"))
                       if m.kind != "place"][:1] if by else []
             agents += _adopted_at(sentence, trigger.end())
             if not window_dates:
-                window_dates = [d for d in dates_in(before_text) if instruments and d[0] > _rel(sentence, instruments[0])]
+                window_dates = [d for d in dates_in(before_text) if instruments and d[0] > rel_start(sentence, instruments[0])]
             fronted = FRONTED_DATE_RE.match(sentence.text)
             if not window_dates and fronted and instruments:  # "In 1997, the Plan of Action ... was drawn up"
                 window_dates = dates_in("in " + fronted.group(1)) or dates_in(fronted.group(1))
@@ -334,40 +335,40 @@ def adoption(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
             intro = LIST_INTRO_ANYWHERE.search(sentence.text, trigger.end(), trigger.end() + 200)
             if not instruments and NUMBER_OF_RE.match(sentence.text[trigger.end():]) and intro:
                 # "ILO has adopted a number of Conventions ..., including the A and the B"
-                instruments = _agent_list(sentence, intro.end(), ("instrument",))
-            agents = _chain_head(sentence, _before(sentence, trigger.start(), ("organization", "event"))[-1:])
+                instruments = agent_list(sentence, intro.end(), ("instrument",))
+            agents = _chain_head(sentence, mentions_before(sentence, trigger.start(), ("organization", "event"))[-1:])
             if not window_dates and instruments:
                 window_dates = dates_in(sentence.text[:trigger.start()])[-1:]
         for instrument in instruments:
             if window_dates:
-                yield _claim(instrument.key, "adoptedOn", window_dates[0][1], "rule-adoption-date", "0.85", sentence)
+                yield make_claim(instrument.key, "adoptedOn", window_dates[0][1], "rule-adoption-date", "0.85", sentence)
             for agent in agents:
                 if agent.kind == "event":  # "adopted at the 2004 ILO Conference", "The Conference adopted"
-                    yield _claim(instrument.key, "adoptedAt", agent.key, "rule-adoption-event", "0.75", sentence)
+                    yield make_claim(instrument.key, "adoptedAt", agent.key, "rule-adoption-event", "0.75", sentence)
                     year = re.match(r"((?:1[89]|20)\d\d)\s+[A-Z]", agent.surface)
                     if year and not window_dates:
-                        yield _claim(instrument.key, "adoptedOn", year.group(1), "rule-adoption-event", "0.7", sentence)
+                        yield make_claim(instrument.key, "adoptedOn", year.group(1), "rule-adoption-event", "0.7", sentence)
                 else:
-                    yield _claim(instrument.key, "adoptedBy", agent.key, "rule-adoption-agent", "0.75", sentence)
+                    yield make_claim(instrument.key, "adoptedBy", agent.key, "rule-adoption-agent", "0.75", sentence)
     for m in sentence.mentions:
-        rest = sentence.text[_rel(sentence, m) + (m.norm_end - m.norm_start):]
+        rest = sentence.text[rel_start(sentence, m) + (m.norm_end - m.norm_start):]
         year = INSTRUMENT_YEAR_RE.match(rest)
         if m.kind == "instrument" and year and "esolution" not in m.surface and not re.search(r"\d{4}", m.surface):
-            yield _claim(m.key, "adoptedOn", year.group(1), "rule-instrument-year", "0.7", sentence)
+            yield make_claim(m.key, "adoptedOn", year.group(1), "rule-instrument-year", "0.7", sentence)
         own_year = NAME_YEAR_RE.search(" ".join(m.surface.split()))
         if m.kind == "instrument" and own_year and m.method not in DESCRIPTION_METHODS:
-            yield _claim(m.key, "adoptedOn", own_year.group(1), "rule-instrument-year", "0.7", sentence)
+            yield make_claim(m.key, "adoptedOn", own_year.group(1), "rule-instrument-year", "0.7", sentence)
         if m.kind == "instrument":
-            match = RESOLUTION_DATE_RE.match(sentence.text[_rel(sentence, m) + (m.norm_end - m.norm_start):])
+            match = RESOLUTION_DATE_RE.match(sentence.text[rel_start(sentence, m) + (m.norm_end - m.norm_start):])
             if match and "esolution" in m.surface:
                 value = f"{match.group(3)}-{MONTHS[match.group(2)]:02d}-{int(match.group(1)):02d}"
-                yield _claim(m.key, "adoptedOn", value, "rule-resolution-of-date", "0.9", sentence)
+                yield make_claim(m.key, "adoptedOn", value, "rule-resolution-of-date", "0.9", sentence)
 
 
 def _adopted_at(sentence: Sentence, pos: int) -> list[Mention]:
     """The event in "adopted [by the delegates] at the 2004 ILO Conference"."""
-    for m in _after(sentence, pos, ("event",))[:1]:
-        gap = sentence.text[pos:_rel(sentence, m)]
+    for m in mentions_after(sentence, pos, ("event",))[:1]:
+        gap = sentence.text[pos:rel_start(sentence, m)]
         if len(gap) < 120 and re.search(r"\b(?:at|during) (?:the |its )?$", gap) and not re.search(r"[.;]", gap):
             return [m]
     return []
@@ -379,9 +380,9 @@ FORCE_RE = re.compile(rf"\bentered into force (?:on |in )?((?:\d{{1,2}} )?{MONTH
 def entry_into_force(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     for match in FORCE_RE.finditer(sentence.text):
         dates = dates_in("on " + match.group(1)) if match.group(1)[:1].isdigit() and len(match.group(1)) == 4 else dates_in(match.group(1))
-        instruments = _before(sentence, match.start(), ("instrument",))
+        instruments = mentions_before(sentence, match.start(), ("instrument",))
         if dates and instruments:
-            yield _claim(instruments[-1].key, "enteredIntoForceOn", dates[0][1], "rule-entry-into-force", "0.9", sentence)
+            yield make_claim(instruments[-1].key, "enteredIntoForceOn", dates[0][1], "rule-entry-into-force", "0.9", sentence)
 
 
 CONSENT = {"ratified": "ratification", "ratifications": "ratification", "signed": "signature",
@@ -403,7 +404,7 @@ def participation(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
             verb = next(g for g in groups if g.split()[0] in CONSENT or g in CONSENT)
             consent = CONSENT[verb.split()[0]]
             counts = [parse_count(g) for g in groups if g != verb and parse_count(g) is not None]
-            instruments = _before(sentence, match.start(), ("instrument",))
+            instruments = mentions_before(sentence, match.start(), ("instrument",))
             if not counts or not instruments:
                 continue
             distinct = []
@@ -417,7 +418,7 @@ def participation(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
                 extra = {"consent": consent}
                 if as_of_value:
                     extra["asOf"] = as_of_value
-                yield _claim(instrument.key, "parties", count, "rule-treaty-participation", "0.85", sentence, **extra)
+                yield make_claim(instrument.key, "parties", count, "rule-treaty-participation", "0.85", sentence, **extra)
 
 
 SUPPLEMENT_RE = re.compile(r"\bsupplement(?:ing|s)?\b(?: to)?")
@@ -425,13 +426,13 @@ SUPPLEMENT_RE = re.compile(r"\bsupplement(?:ing|s)?\b(?: to)?")
 
 def supplements(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     for match in SUPPLEMENT_RE.finditer(sentence.text):
-        objects = _after(sentence, match.end(), ("instrument",))[:1]
-        subjects = [m for m in _before(sentence, match.start(), ("instrument",))
+        objects = mentions_after(sentence, match.end(), ("instrument",))[:1]
+        subjects = [m for m in mentions_before(sentence, match.start(), ("instrument",))
                     if "rotocol" in m.surface or "Protocol" in m.key.title()]
         for obj in objects:
             for subj in {m.key: m for m in subjects}.values():
                 if subj.key != obj.key:
-                    yield _claim(subj.key, "supplements", obj.key, "rule-supplements", "0.85", sentence)
+                    yield make_claim(subj.key, "supplements", obj.key, "rule-supplements", "0.85", sentence)
 
 
 MEMBER_LIST_RE = re.compile(r"\b(?:brings together|bring together|comprising|comprises|composed of|consists of|consisting of|"
@@ -442,19 +443,19 @@ MEMBER_OF_RE = re.compile(r"\b(?:is|are|was|were|became|as|has been|have been) (
 
 def membership(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     for match in MEMBER_OF_RE.finditer(sentence.text):
-        group = _after(sentence, match.end(), ("organization", "process"))[:1]
-        members = _before(sentence, match.start(), ("organization",))[-1:]
+        group = mentions_after(sentence, match.end(), ("organization", "process"))[:1]
+        members = mentions_before(sentence, match.start(), ("organization",))[-1:]
         for g in group:
             for m in members:
                 if m.key != g.key:
-                    yield _claim(m.key, "memberOf", g.key, "rule-member-of", "0.8", sentence)
+                    yield make_claim(m.key, "memberOf", g.key, "rule-member-of", "0.8", sentence)
     for match in MEMBER_LIST_RE.finditer(sentence.text):
-        groups = [m for m in _before(sentence, match.start(), ("organization", "process"))][-1:]
-        members = _agent_list(sentence, match.end())
+        groups = [m for m in mentions_before(sentence, match.start(), ("organization", "process"))][-1:]
+        members = agent_list(sentence, match.end())
         for g in groups:
             for m in members:
                 if m.key != g.key and m.kind == "organization":
-                    yield _claim(m.key, "memberOf", g.key, "rule-member-list", "0.7", sentence)
+                    yield make_claim(m.key, "memberOf", g.key, "rule-member-list", "0.7", sentence)
 
 
 SUPPORT_RE = re.compile(r"\b(?:with the (?:financial |generous )?support of|supported by|funded by|sponsored by|financed by|"
@@ -469,45 +470,45 @@ TOGETHER_RE = re.compile(r"^\s*,?\s*(?:together|jointly) with\b")
 
 def support(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     for match in SUPPORT_RE.finditer(sentence.text):
-        supported = _before(sentence, match.start(), ("process", "project"))[-1:]
+        supported = mentions_before(sentence, match.start(), ("process", "project"))[-1:]
         for target in supported:
-            for org in _agent_list(sentence, match.end()):
+            for org in agent_list(sentence, match.end()):
                 if org.kind == "organization":
-                    yield _claim(org.key, "supports", target.key, "rule-support-passive", "0.75", sentence)
+                    yield make_claim(org.key, "supports", target.key, "rule-support-passive", "0.75", sentence)
     for match in PARTNER_RE.finditer(sentence.text):  # "ILO is an active partner of A, B and C in X"
-        partners = _agent_list(sentence, match.end())
+        partners = agent_list(sentence, match.end())
         if not partners:
             continue
         last = partners[-1]
-        end = _rel(sentence, last) + (last.norm_end - last.norm_start)
+        end = rel_start(sentence, last) + (last.norm_end - last.norm_start)
         target = _direct_object(sentence, end + len(re.match(r"\s*in\b", sentence.text[end:]).group())
                                 if re.match(r"\s*in\b", sentence.text[end:]) else len(sentence.text), ("process", "project"))
-        subject = _before(sentence, match.start(), ("organization",))[-1:]
+        subject = mentions_before(sentence, match.start(), ("organization",))[-1:]
         for org in subject + partners:
             for t in target:
                 if org.kind == "organization":
-                    yield _claim(org.key, "supports", t.key, "rule-support-partner", "0.7", sentence)
+                    yield make_claim(org.key, "supports", t.key, "rule-support-partner", "0.7", sentence)
     for match in SUPPORT_ACTIVE_RE.finditer(sentence.text):
-        targets = [m for m in _after(sentence, match.end(), ("process", "project"))
-                   if _rel(sentence, m) - match.end() < 120][:3]
-        orgs = _before(sentence, match.start(), ("organization",))[-1:]
+        targets = [m for m in mentions_after(sentence, match.end(), ("process", "project"))
+                   if rel_start(sentence, m) - match.end() < 120][:3]
+        orgs = mentions_before(sentence, match.start(), ("organization",))[-1:]
         for org in orgs:
-            if match.start() - _rel(sentence, org) > 150:
+            if match.start() - rel_start(sentence, org) > 150:
                 continue
-            committees = [m for m in _after(sentence, match.end(), ("organization",))[:1]
-                          if OBJECT_GAP.match(sentence.text[match.end():_rel(sentence, m)])
+            committees = [m for m in mentions_after(sentence, match.end(), ("organization",))[:1]
+                          if OBJECT_GAP.match(sentence.text[match.end():rel_start(sentence, m)])
                           and re.search(r"\b(?:Committee|Group|Board|Council|Task Force|Network)\b", m.surface)]
             for committee in committees:  # "participating in its Steering Committee"
                 if committee.key != org.key:
-                    yield _claim(org.key, "memberOf", committee.key, "rule-member-of", "0.7", sentence)
+                    yield make_claim(org.key, "memberOf", committee.key, "rule-member-of", "0.7", sentence)
             for target in targets:
-                yield _claim(org.key, "supports", target.key, "rule-support-active", "0.7", sentence)
-                end = _rel(sentence, target) + (target.norm_end - target.norm_start)
+                yield make_claim(org.key, "supports", target.key, "rule-support-active", "0.7", sentence)
+                end = rel_start(sentence, target) + (target.norm_end - target.norm_start)
                 together = TOGETHER_RE.match(sentence.text[end:])
                 if together:  # "co-sponsors X together with A, B and C": they support X too
-                    for partner in _agent_list(sentence, end + together.end()):
+                    for partner in agent_list(sentence, end + together.end()):
                         if partner.kind == "organization":
-                            yield _claim(partner.key, "supports", target.key, "rule-support-active", "0.7", sentence)
+                            yield make_claim(partner.key, "supports", target.key, "rule-support-active", "0.7", sentence)
 
 
 ORGANIZE_RE = re.compile(r"\b(organized|organised|convened|hosted|co-organized|co-organised|co-hosted|organizing|"
@@ -527,8 +528,8 @@ AUSPICES_RE = re.compile(r"\bunder the (?:joint )?(?:auspices|aegis) of\b")
 OF_OWNER_RE = re.compile(r"^ of (?:the )?(?:what (?:would|was to) become (?:the )?)?$")
 
 
-def _end(sentence: Sentence, mention: Mention) -> int:
-    return _rel(sentence, mention) + (mention.norm_end - mention.norm_start)
+def rel_end(sentence: Sentence, mention: Mention) -> int:
+    return rel_start(sentence, mention) + (mention.norm_end - mention.norm_start)
 
 
 def _collaborators(sentence: Sentence, pos: int) -> list[Mention]:
@@ -536,7 +537,7 @@ def _collaborators(sentence: Sentence, pos: int) -> list[Mention]:
     match = COLLABORATION_RE.match(sentence.text[pos:])
     if not match:
         return []
-    return [m for m in _agent_list(sentence, pos + match.end()) if m.kind in ("organization", "person")]
+    return [m for m in agent_list(sentence, pos + match.end()) if m.kind in ("organization", "person")]
 
 
 def _owner(sentence: Sentence, event: Mention) -> Mention | None:
@@ -544,11 +545,11 @@ def _owner(sentence: Sentence, event: Mention) -> Mention | None:
     Global Commission", "the General Assembly ... its sixty-first session"."""
     if event.method != "event-description":
         return None
-    following = _after(sentence, _end(sentence, event), ("organization",))[:1]
-    if following and OF_OWNER_RE.match(sentence.text[_end(sentence, event):_rel(sentence, following[0])]):
+    following = mentions_after(sentence, rel_end(sentence, event), ("organization",))[:1]
+    if following and OF_OWNER_RE.match(sentence.text[rel_end(sentence, event):rel_start(sentence, following[0])]):
         return following[0]
-    if re.search(r"\b(?:its|their) $", sentence.text[:_rel(sentence, event)]):
-        preceding = _before(sentence, _rel(sentence, event), ("organization",))[-1:]
+    if re.search(r"\b(?:its|their) $", sentence.text[:rel_start(sentence, event)]):
+        preceding = mentions_before(sentence, rel_start(sentence, event), ("organization",))[-1:]
         return preceding[0] if preceding else None
     return None
 
@@ -559,8 +560,8 @@ def _chain_head(sentence: Sentence, last: list[Mention]) -> list[Mention]:
     if not last:
         return last
     head = last[0]
-    for m in reversed(_before(sentence, _rel(sentence, head), ("organization",))):
-        if not OF_OWNER_RE.match(sentence.text[_end(sentence, m):_rel(sentence, head)]):
+    for m in reversed(mentions_before(sentence, rel_start(sentence, head), ("organization",))):
+        if not OF_OWNER_RE.match(sentence.text[rel_end(sentence, m):rel_start(sentence, head)]):
             break
         head = m
     return [head]
@@ -568,12 +569,12 @@ def _chain_head(sentence: Sentence, last: list[Mention]) -> list[Mention]:
 
 def _phrase_end(sentence: Sentence, event: Mention) -> int:
     """Where the event's noun phrase ends: after "of <owner>" and an "(ACRONYM)"."""
-    end = _end(sentence, event)
-    for m in _after(sentence, end, ("organization", "process", "event")):
-        gap = sentence.text[end:_rel(sentence, m)]
+    end = rel_end(sentence, event)
+    for m in mentions_after(sentence, end, ("organization", "process", "event")):
+        gap = sentence.text[end:rel_start(sentence, m)]
         if not (OF_OWNER_RE.match(gap) or gap.strip() == "("):
             break
-        end = _end(sentence, m)
+        end = rel_end(sentence, m)
     return end + (1 if sentence.text[end:end + 1] == ")" else 0)
 
 
@@ -587,16 +588,16 @@ def held_by(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     session in 2006": the body in the relative clause holds the event or dialogue, and the
     clause's year is when."""
     for ev in (m for m in sentence.mentions if m.kind in ("event", "process") and m.method not in DESCRIPTION_METHODS):
-        org = next(iter(_after(sentence, _end(sentence, ev), ("organization",))), None)
-        if org is None or not HELD_BY_GAP.match(sentence.text[_end(sentence, ev):_rel(sentence, org)]):
+        org = next(iter(mentions_after(sentence, rel_end(sentence, ev), ("organization",))), None)
+        if org is None or not HELD_BY_GAP.match(sentence.text[rel_end(sentence, ev):rel_start(sentence, org)]):
             continue
-        verb = HOLD_RE.match(sentence.text, _end(sentence, org))
+        verb = HOLD_RE.match(sentence.text, rel_end(sentence, org))
         if verb is None:
             continue
-        yield _claim(ev.key, "organizedBy", org.key, "rule-held-by", "0.75", sentence)
+        yield make_claim(ev.key, "organizedBy", org.key, "rule-held-by", "0.75", sentence)
         year = EVENT_YEAR_RE.search(sentence.text, verb.end())
         if year and year.start() - verb.end() < 80 and not re.search(r"[.;]", sentence.text[verb.end():year.start()]):
-            yield _claim(ev.key, "startDate", year.group(1), "rule-held-by", "0.7", sentence)
+            yield make_claim(ev.key, "startDate", year.group(1), "rule-held-by", "0.7", sentence)
 
 
 WHEN_YEAR_RE = re.compile(r"\b(?:[Ii]n|[Bb]y|[Uu]ntil)\s+((?:19|20)\d\d),?\s+when\s+(?:the\s+)?$")
@@ -607,9 +608,9 @@ def held_when(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     """"By 2006 when the High-Level Dialogue takes place": the year of a when-clause is the
     date of the event or dialogue that takes place in it."""
     for ev in (m for m in sentence.mentions if m.kind in ("event", "process") and m.method not in DESCRIPTION_METHODS):
-        year = WHEN_YEAR_RE.search(sentence.text[max(0, _rel(sentence, ev) - 40):_rel(sentence, ev)])
-        if year and TAKES_PLACE_RE.match(sentence.text, _end(sentence, ev)):
-            yield _claim(ev.key, "startDate", year.group(1), "rule-held-when", "0.7", sentence)
+        year = WHEN_YEAR_RE.search(sentence.text[max(0, rel_start(sentence, ev) - 40):rel_start(sentence, ev)])
+        if year and TAKES_PLACE_RE.match(sentence.text, rel_end(sentence, ev)):
+            yield make_claim(ev.key, "startDate", year.group(1), "rule-held-when", "0.7", sentence)
 
 
 def events(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
@@ -619,11 +620,11 @@ def events(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     for match in ORGANIZE_RE.finditer(sentence.text):
         by = BY_RE.match(sentence.text[match.end():])
         if by:
-            target = _before(sentence, match.start(), ("event",))[-1:]
-            organizers = _agent_list(sentence, match.end() + by.end())
+            target = mentions_before(sentence, match.start(), ("event",))[-1:]
+            organizers = agent_list(sentence, match.end() + by.end())
         else:
-            target = _after(sentence, match.end(), ("event",))[:1]
-            before = _before(sentence, match.start(), ("organization",))
+            target = mentions_after(sentence, match.end(), ("event",))[:1]
+            before = mentions_before(sentence, match.start(), ("organization",))
             organizers = _chain_head(sentence, before[-1:])
             if before and not match.group(1).endswith("ing") and re.search(r"\b(?:in (?:collaboration|cooperation|partnership) with|together with|jointly with)\b",
                                     sentence.text[:match.start()]):
@@ -634,47 +635,47 @@ def events(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
         for ev in target:
             for org in organizers:
                 if org.key != ev.key:
-                    yield _claim(ev.key, "organizedBy", org.key, "rule-organized-by", "0.8", sentence)
+                    yield make_claim(ev.key, "organizedBy", org.key, "rule-organized-by", "0.8", sentence)
     for match in AUSPICES_RE.finditer(sentence.text):  # "held in Geneva, under the joint auspices of A, B and C"
-        for ev in _before(sentence, match.start(), ("event",))[-1:]:
-            for org in _agent_list(sentence, match.end()):
-                yield _claim(ev.key, "organizedBy", org.key, "rule-organized-by", "0.75", sentence)
+        for ev in mentions_before(sentence, match.start(), ("event",))[-1:]:
+            for org in agent_list(sentence, match.end()):
+                yield make_claim(ev.key, "organizedBy", org.key, "rule-organized-by", "0.75", sentence)
     for match in EVENT_OF_RE.finditer(sentence.text):  # "a side event of UNITAR, ... and JMDI entitled “X”"
-        hosts = [m for m in _agent_list(sentence, match.end()) if m.kind == "organization"]
+        hosts = [m for m in agent_list(sentence, match.end()) if m.kind == "organization"]
         if not hosts:
             continue
-        end = _end(sentence, hosts[-1])
-        named = [m for m in _after(sentence, end, ("event",))[:1] if ENTITLED_RE.match(sentence.text[end:_rel(sentence, m)])]
+        end = rel_end(sentence, hosts[-1])
+        named = [m for m in mentions_after(sentence, end, ("event",))[:1] if ENTITLED_RE.match(sentence.text[end:rel_start(sentence, m)])]
         for ev in named:
             for host in hosts:
-                yield _claim(ev.key, "organizedBy", host.key, "rule-organized-by", "0.75", sentence)
+                yield make_claim(ev.key, "organizedBy", host.key, "rule-organized-by", "0.75", sentence)
     for ev in evs:
-        for org in _before(sentence, _rel(sentence, ev), ("organization",))[-1:]:
-            if POSSESSIVE_GAP.match(sentence.text[_end(sentence, org):_rel(sentence, ev)]):
-                yield _claim(ev.key, "organizedBy", org.key, "rule-organized-by", "0.75", sentence)  # "the GA's second HLD"
+        for org in mentions_before(sentence, rel_start(sentence, ev), ("organization",))[-1:]:
+            if POSSESSIVE_GAP.match(sentence.text[rel_end(sentence, org):rel_start(sentence, ev)]):
+                yield make_claim(ev.key, "organizedBy", org.key, "rule-organized-by", "0.75", sentence)  # "the GA's second HLD"
         owner = _owner(sentence, ev)
         if owner is not None and not ORGANIZE_RE.search(sentence.text):  # an explicit organizer wins
-            yield _claim(ev.key, "organizedBy", owner.key, "rule-event-owner", "0.7", sentence)
+            yield make_claim(ev.key, "organizedBy", owner.key, "rule-event-owner", "0.7", sentence)
     for first in evs:
         yield from _event_date(sentence, first)
     for ev in evs[1:]:  # "the International Conference on Financing for Development (Monterrey, 2002)"
-        for place in _after(sentence, _phrase_end(sentence, ev), ("place",))[:1]:
-            if sentence.text[_phrase_end(sentence, ev):_rel(sentence, place)] in (", ", " ("):
-                yield _claim(ev.key, "heldIn", place.key, "rule-event-place", "0.7", sentence)
+        for place in mentions_after(sentence, _phrase_end(sentence, ev), ("place",))[:1]:
+            if sentence.text[_phrase_end(sentence, ev):rel_start(sentence, place)] in (", ", " ("):
+                yield make_claim(ev.key, "heldIn", place.key, "rule-event-place", "0.7", sentence)
     first = evs[0]
-    for place in _after(sentence, _rel(sentence, first), ("place",))[:1]:
-        gap = sentence.text[_phrase_end(sentence, first):_rel(sentence, place)]
+    for place in mentions_after(sentence, rel_start(sentence, first), ("place",))[:1]:
+        gap = sentence.text[_phrase_end(sentence, first):rel_start(sentence, place)]
         located = re.search(r"\b(?:in|at)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}$", gap)
         verb = re.search(r"\b(?:held|took place|takes place|convened|organi[sz]ed|hosted|met|adopted|meeting)\b", gap)
         if located and (len(gap) < 40 or verb and len(gap) < 200) or gap in (", ", " ("):
-            yield _claim(first.key, "heldIn", place.key, "rule-event-place", "0.7", sentence)
+            yield make_claim(first.key, "heldIn", place.key, "rule-event-place", "0.7", sentence)
 
 
 def _event_date(sentence: Sentence, event: Mention) -> Iterator[Claim]:
     named_year = re.match(r"((?:1[89]|20)\d\d)\s+[A-Z]", event.surface) or \
         re.search(r"\sof ((?:1[89]|20)\d\d)$", event.surface)
     if named_year:  # "the 2001 World Conference on Racism"
-        yield _claim(event.key, "startDate", named_year.group(1), "rule-event-date", "0.8", sentence)
+        yield make_claim(event.key, "startDate", named_year.group(1), "rule-event-date", "0.8", sentence)
         return
     end = _phrase_end(sentence, event)
     date = DATE_SPAN_RE.search(sentence.text, end)
@@ -685,17 +686,17 @@ def _event_date(sentence: Sentence, event: Mention) -> Iterator[Claim]:
             value = f"{date.group(6)}-{MONTHS[date.group(4)]:02d}-{int(date.group(5)):02d}"
         else:
             value = f"{date.group(6)}-{MONTHS[date.group(4)]:02d}"
-        yield _claim(event.key, "startDate", value, "rule-event-date", "0.75", sentence)
+        yield make_claim(event.key, "startDate", value, "rule-event-date", "0.75", sentence)
         return
     year = EVENT_YEAR_RE.search(sentence.text, end)
     if year and year.start() - end < 80 and not re.search(r"[.;]", sentence.text[end:year.start()]):
         # "its sixty-first session in 2006", "the Conference of 2004", "was convened by Germany in 1991"
-        yield _claim(event.key, "startDate", year.group(1), "rule-event-date", "0.75", sentence)
+        yield make_claim(event.key, "startDate", year.group(1), "rule-event-date", "0.75", sentence)
         return
     fronted = FRONTED_DATE_RE.match(sentence.text)
     if fronted and dates_in(fronted.group(1)) or fronted and fronted.group(1).isdigit():
         value = fronted.group(1) if fronted.group(1).isdigit() else dates_in(fronted.group(1))[0][1]
-        yield _claim(event.key, "startDate", value, "rule-event-fronted-date", "0.65", sentence)
+        yield make_claim(event.key, "startDate", value, "rule-event-fronted-date", "0.65", sentence)
 
 
 ORIGIN_RE = re.compile(r"\b(?:began|started|originated|emerged|grew out|has grown out|developed|has developed|evolved|"
@@ -707,19 +708,19 @@ def origins(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     Conference ... on 30 and 31 May 1996"; "the first meeting of the Budapest Process was
     convened by Germany in 1991" (the first meeting founds the process)."""
     for match in ORIGIN_RE.finditer(sentence.text):
-        processes = _before(sentence, match.start(), ("process",))[-1:]
+        processes = mentions_before(sentence, match.start(), ("process",))[-1:]
         dates = dates_in(sentence.text[match.end():])
         for process in processes:
             if dates:
-                yield _claim(process.key, "establishedOn", dates[0][1], "rule-process-origin", "0.7", sentence)
+                yield make_claim(process.key, "establishedOn", dates[0][1], "rule-process-origin", "0.7", sentence)
     for claim in list(events(sentence, ctx)):
         owner = ctx.founding_meetings.get(claim.subject)
         if owner is None:
             continue
         if claim.prop == "startDate":
-            yield _claim(owner, "establishedOn", claim.value, "rule-first-meeting", "0.65", sentence)
+            yield make_claim(owner, "establishedOn", claim.value, "rule-first-meeting", "0.65", sentence)
         elif claim.prop == "organizedBy" and claim.value != owner:
-            yield _claim(owner, "establishedBy", claim.value, "rule-first-meeting", "0.6", sentence)
+            yield make_claim(owner, "establishedBy", claim.value, "rule-first-meeting", "0.6", sentence)
 
 
 
@@ -734,15 +735,15 @@ UNIT_NOUNS = {w.lower() for w in UNIT_WORDS} | {"group", "team", "taskforce"}
 def sub_organization(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     ms = [m for m in sentence.mentions if m.kind == "organization"]
     for left, right in zip(ms, ms[1:]):
-        gap = sentence.text[_rel(sentence, left) + (left.norm_end - left.norm_start):_rel(sentence, right)]
+        gap = sentence.text[rel_start(sentence, left) + (left.norm_end - left.norm_start):rel_start(sentence, right)]
         if left.key != right.key and PART_OF_GAP.match(gap) and any(w in left.surface for w in UNIT_WORDS) \
                 and left.method not in DESCRIPTION_METHODS:
             if gap.strip().startswith(",") and "of" not in gap:
                 continue
-            yield _claim(left.key, "subOrganizationOf", right.key, "rule-part-of", "0.7", sentence)
+            yield make_claim(left.key, "subOrganizationOf", right.key, "rule-part-of", "0.7", sentence)
         elif left.key != right.key and gap == " " and left.method == "gazetteer-acronym" \
                 and any(w.lower() in UNIT_NOUNS for w in right.surface.split()):
-            yield _claim(right.key, "subOrganizationOf", left.key, "rule-part-of", "0.7", sentence)  # "CCGR working group"
+            yield make_claim(right.key, "subOrganizationOf", left.key, "rule-part-of", "0.7", sentence)  # "CCGR working group"
 
 
 def name_parts(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
@@ -763,290 +764,17 @@ def name_parts(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
             # is named after its parent's acronym ("ILO Bureau of Workers"); "United Nations
             # Office for ..." bodies are programmes of the system, which the name does not settle.
             if m.kind == "instrument" and words[k].lower() in ("resolution", "decision"):
-                yield _claim(m.key, "adoptedBy", body.key, "rule-name-parts", "0.8", sentence)
+                yield make_claim(m.key, "adoptedBy", body.key, "rule-name-parts", "0.8", sentence)
             elif m.kind == "organization" and body.how == "acronym" \
                     and any(w.lower() in UNIT_NOUNS for w in words[k:]):
-                yield _claim(m.key, "subOrganizationOf", body.key, "rule-name-parts", "0.75", sentence)
+                yield make_claim(m.key, "subOrganizationOf", body.key, "rule-name-parts", "0.75", sentence)
             elif m.kind == "publication" and body.how == "acronym" and words[k].lower() in WORK_NOUNS | {"online"}:
-                yield _claim(m.key, "authoredBy", body.key, "rule-name-parts", "0.75", sentence)
+                yield make_claim(m.key, "authoredBy", body.key, "rule-name-parts", "0.75", sentence)
             break
 
 
-ROLE = rf"(?P<role>(?:[A-Z][\w’'-]*\s+(?:and\s+|&\s+)?){{0,5}}{ROLE_NOUN}(?:\s+(?:and|&)\s+(?:[A-Z][\w-]*\s+){{0,3}}{ROLE_NOUN})?(?:\s+[A-Z][\w-]*){{0,3}})"
-ROLE_AFTER_PERSON_RE = re.compile(rf"^(?:,\s+|\s+\(|\s+(?:is|was|has been|became|serves as|served as)\s+|"
-                                  rf"\s+(?:\w+\s+){{1,4}}as\s+)"  # "Schulz contributed this article as President of"
-                                  rf"(?:the\s+|a\s+|an\s+|then-|former\s+|now\s+)?{ROLE}"
-                                  rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][^,;()]{{0,70}}?)?"  # "Director of the MA Programme ..."
-                                  rf"\s+(?:of|at|in|for|to|with)\s+(?:the\s+)?$")
-PERSON_CHAIN_GAP = re.compile(r"^\**\s*(?:and|,|&)\s*\**$")
-DIRECT_AFFILIATION_GAP = re.compile(r"^(?:,\s+|\s+of\s+(?:the\s+)?)$")  # "Lindsay Lowell, Georgetown University"
-ROLE_BEFORE_ORG_RE = re.compile(rf"(?:^|\b[Tt]he\s+|\s){ROLE}\s+of\s+(?:the\s+)?$")
-PERSON_AFTER_ORG_RE = re.compile(r"^,\s+(?:(?:Mr|Ms|Mrs|Dr|Prof|Professor|Ambassador)\.?\s+)?$")
-TITLE_BEFORE_PERSON_RE = re.compile(rf"^\s+{ROLE}\s+(?:\*\*)?(?:(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+)?$")  # "European Parliament President **Martin Schulz**"
-DISCIPLINE_GAP_RE = re.compile(r"^,\s+[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2},\s+$")  # "Favell, Sociology, UCLA"
-PARENTHESIS_GAP_RE = re.compile(r"^\s*\((?:[^()]{0,120}?,\s+)?$")  # "McDonald (Passport, ..."
-
-
-def roles(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
-    """Posts and affiliations: "Ms. Keiko Osaki, Population Affairs Officer of the Population
-    Division"; "the Director of the Population Division, Mr. Joseph Chamie"; "Frank Laczko is
-    Head of the Migration Research Division at IOM"; "Adrian Favell, Sociology, UCLA";
-    "Jennifer McDonald (Passport, Immigration and Citizenship Agency, ...)"; "Frank Laczko and
-    Marzia Rango of the International Organization for Migration"."""
-    people = [m for m in sentence.mentions if m.kind == "person"]
-    for index, person in enumerate(people):
-        chain = [person]  # "A and B, State University of New York": both
-        for following in people[index + 1:]:
-            if not PERSON_CHAIN_GAP.match(sentence.text[_end(sentence, chain[-1]):_rel(sentence, following)]):
-                break
-            chain.append(following)
-        end = _end(sentence, chain[-1])
-        org = next(iter(_after(sentence, end, ("organization",))), None)
-        if org is None or _rel(sentence, org) - end > 160:
-            continue
-        gap = sentence.text[end:_rel(sentence, org)].replace("*", "")
-        if any(_rel(sentence, m) >= end and _end(sentence, m) <= _rel(sentence, org) for m in people):
-            continue  # another person comes first: the organization is theirs
-        role = ROLE_AFTER_PERSON_RE.match(gap) if len(chain) == 1 else None
-        if role:
-            yield _claim(person.key, "holdsPost", org.key, "rule-post", "0.75", sentence, role=_role(role))
-            yield _claim(person.key, "affiliatedWith", org.key, "rule-post", "0.75", sentence)
-        elif DISCIPLINE_GAP_RE.match(gap) or PARENTHESIS_GAP_RE.match(gap) or DIRECT_AFFILIATION_GAP.match(gap):
-            for member in chain:
-                yield _claim(member.key, "affiliatedWith", org.key, "rule-affiliation", "0.7", sentence)
-    for org in (m for m in sentence.mentions if m.kind == "organization"):
-        after = _after(sentence, _end(sentence, org), ("person",))[:1]
-        gap = sentence.text[_end(sentence, org):_rel(sentence, after[0])] if after else ""
-        title = TITLE_BEFORE_PERSON_RE.match(gap)
-        if title:
-            yield _claim(after[0].key, "holdsPost", org.key, "rule-post", "0.75", sentence, role=_role(title))
-            yield _claim(after[0].key, "affiliatedWith", org.key, "rule-post", "0.75", sentence)
-            continue
-        if not after or not PERSON_AFTER_ORG_RE.match(gap):
-            continue
-        role = ROLE_BEFORE_ORG_RE.search(sentence.text[max(0, _rel(sentence, org) - 120):_rel(sentence, org)])
-        if role:  # "the Director of the Population Division, Mr. Joseph Chamie"
-            yield _claim(after[0].key, "holdsPost", org.key, "rule-post", "0.75", sentence, role=_role(role))
-            yield _claim(after[0].key, "affiliatedWith", org.key, "rule-post", "0.75", sentence)
-
-
-def _role(match: re.Match[str]) -> str:
-    return " ".join(match.group("role").split())
-
-
-SCALE = r"(?:\s+(billion|million|thousand))?"
-HUNDREDS = r"(?:a|one|two|three|four|five|six|seven|eight|nine)\s+hundred(?:\s+thousand)?"  # "one hundred thousand"
-NUMBER = rf"(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|half a|a quarter of a|{HUNDREDS})"
-SCALED = rf"{NUMBER}\s+(billion|million|thousand)"  # money needs a scale: "$2.90 a day" is a price, not a total
-PEOPLE = (r"(?:people|persons|migrants|refugees|workers|immigrants|emigrants|migrant workers|asylum[- ]seekers|"
-          r"students|nationals|citizens|inhabitants)")
-STATISTIC_PATTERNS = (  # (pattern, unit family); the scale word picks the unit
-    (re.compile(rf"(?:US\$|USD|\$|US dollars)\s?{SCALED}"), "usd"),
-    (re.compile(rf"\b{SCALED}\s+(?:US\s+|United States\s+)?dollars\b"), "usd"),
-    (re.compile(rf"(?:EUR|€)\s?{SCALED}"), "eur"),
-    (re.compile(rf"\b{NUMBER}\s*(?:per\s*cent|percent|%)"), "per-cent"),
-    (re.compile(rf"\b{NUMBER}{SCALE}\s+(?:[A-Z][a-z]+\s+|international\s+|undocumented\s+|irregular\s+){{0,2}}{PEOPLE}\b"),
-     "persons"),
-    (re.compile(rf"\bpopulation of (?:under |over |about |around |some |nearly |almost )?{NUMBER}{SCALE}\b"), "persons"),
-)
-WORD_VALUES = {"half a": "0.5", "a quarter of a": "0.25"}
-# "3.9 billion people moving to cities by 2030 (as compared to 309 million in 1950)": the figure
-# it is compared with has the same unit, though the text does not repeat it
-COMPARED_RE = re.compile(rf"[^.;]{{0,60}}?\b(?:compared (?:to|with)|up from|down from|against)\s+(?:some |about |around )?"
-                         rf"{NUMBER}{SCALE}\b(?!\s*(?:per\s*cent|percent|%))")
-
-
-def _figure_value(number: str) -> str:
-    """The decimal a figure's number words or digits stand for."""
-    if number in WORD_VALUES:
-        return WORD_VALUES[number]
-    words = number.lower().split()
-    if words and words[-1] in ("hundred", "thousand"):
-        value = {"a": 1, **NUMBER_WORDS}[words[0]] * 100
-        return str(value * 1000 if words[-1] == "thousand" else value)
-    return number.replace(",", "")
-UNIT_IDS = {("usd", "billion"): "usd-billion", ("usd", "million"): "usd-million",
-            ("eur", "billion"): "eur-billion", ("eur", "million"): "eur-million",
-            ("per-cent", ""): "per-cent", ("persons", ""): "persons", ("persons", "thousand"): "persons-thousand",
-            ("persons", "million"): "persons-million", ("persons", "billion"): "persons-billion"}
-STAT_YEAR_RE = re.compile(r"\b(?:[Ii]n|[Bb]y|[Ff]or|[Dd]uring|of|[Ss]ince)\s+((?:19|20)\d\d)\b(?!\s*(?:-|–)\s*\d)")
-
-
-def statistics(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
-    """"Remittances received by developing countries are estimated at $93 billion in 2003":
-    value and unit, the year nearest to the figure, the area named in the sentence and the
-    theme it measures. Each figure becomes a StatisticalObservation with this sentence as its
-    evidence."""
-    text = sentence.text
-    taken: list[tuple[int, int]] = []
-    for pattern, family in STATISTIC_PATTERNS:
-        for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            scale = (match.group(2) if match.lastindex and match.lastindex >= 2 else None) or ""
-            unit = UNIT_IDS.get((family, scale)) or UNIT_IDS.get((family, ""))
-            if unit is None or _inside_name(sentence, match.start()):
-                continue
-            taken.append((match.start(), match.end()))
-            figures = [(match, unit)]
-            compared = COMPARED_RE.match(text, match.end()) if family != "per-cent" else None
-            if compared and not _inside_name(sentence, compared.start(1)):
-                taken.append((compared.start(1), compared.end()))
-                figures.append((compared, UNIT_IDS.get((family, compared.group(2) or "")) or unit))
-            stops = [compared.start(1) if compared else len(text), len(text)]  # the compared figure has its own year
-            for (figure, figure_unit), stop in zip(figures, stops):
-                yield _statistic(sentence, figure, figure_unit, ctx, stop)
-
-
-def _statistic(sentence: Sentence, figure: re.Match[str], unit: str, ctx: Context, stop: int) -> Claim:
-    text = sentence.text
-    extra = {"unit": unit}
-    year = _nearest_year(text[:stop], figure)
-    if year:
-        extra["year"] = year
-    places = sorted(_after(sentence, 0, ("place",)), key=lambda m: abs(_rel(sentence, m) - figure.start(1)))
-    if places and abs(_rel(sentence, places[0]) - figure.start(1)) < 150:
-        extra["area"] = places[0].key
-    theme = _theme_in(text, figure.start(1), ctx.themes)
-    if theme:
-        extra["measure"] = f"theme:{theme}"
-    return _claim("statistic", "statistic", f"{_figure_value(figure.group(1))} {unit}", "rule-statistic", "0.7",
-                  sentence, **extra)
-
-
-def _nearest_year(text: str, figure: re.Match[str]) -> str | None:
-    """The year of a figure: the nearest one after it ("15 per cent in 2002"), or before it
-    ("In 2000, 49 per cent ..."), which only wins when clearly closer."""
-    best: tuple[int, str] | None = None
-    start = figure.start(1)  # the number itself: a compared figure's match begins with the words before it
-    for year in STAT_YEAR_RE.finditer(text):
-        if start <= year.start() < figure.end():
-            continue
-        distance = year.start() - figure.end() if year.start() >= figure.end() else start - year.end() + 25
-        if distance < 120 and (best is None or distance < best[0]):
-            best = (distance, year.group(1))
-    return best[1] if best else None
-
-
-def _inside_name(sentence: Sentence, pos: int) -> bool:
-    """"Convention No. 97 (1949)" or "resolution 58/208": numbers inside names are not figures."""
-    return any(_rel(sentence, m) <= pos < _end(sentence, m) for m in sentence.mentions)
-
-
-AUTHORING_RE = re.compile(r"\b(?:maintains|maintained|produced?|produces|published|publishes|prepared|prepares|"
-                          r"carried out|carries out|conducted|conducts|issued|issues|compiled|compiles|wrote|writes)\b")
-
-
-WORK_OF_RE = re.compile(r"^\s+of\s+(?:the\s+)?$")
 WORK_NOUNS = {"report", "reports", "study", "survey", "database", "yearbook", "review", "series", "paper", "papers",
               "bulletin", "handbook", "guide", "manual", "atlas", "outlook", "digest", "compendium"}
-WORK_GAP = re.compile(r"^\s*(?:(?:the|a|an|its|their)\s+(?:[a-z]+\s+){0,2})?(?:(?:report|study|book|paper|publication|survey|database|"
-                      r"series|guide|handbook|manual)\s+(?:entitled|titled|called)\s+)?[\"“*]?$")
-
-
-def authorship(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
-    """"ILO maintains the ILM database", "ILO carried out a General Survey on ...", "the report
-    published by WHO, together with ILO, IOM ...": who made a publication."""
-    for match in AUTHORING_RE.finditer(sentence.text):
-        by = BY_RE.match(sentence.text[match.end():])
-        if by:  # passive: "X, published by A and B"
-            works = _before(sentence, match.start(), ("publication",))[-1:]
-            authors = _agent_list(sentence, match.end() + by.end(), ("organization", "person"))
-        else:
-            works = [m for m in _after(sentence, match.end(), ("publication",))[:1]
-                     if WORK_GAP.match(sentence.text[match.end():_rel(sentence, m)])]
-            authors = _co_subjects(sentence, match.start())
-        for work in works:
-            for author in authors:
-                yield _claim(work.key, "authoredBy", author.key, "rule-authorship", "0.7", sentence)
-    for work in (m for m in sentence.mentions if m.method == "work-description"):  # "the report of the GCIM"
-        author = next(iter(_after(sentence, _end(sentence, work), ("organization",))), None)
-        if author is not None and WORK_OF_RE.match(sentence.text[_end(sentence, work):_rel(sentence, author)]):
-            yield _claim(work.key, "authoredBy", author.key, "rule-work-author", "0.75", sentence)
-
-
-def _theme_in(text: str, pos: int, themes: Mapping[str, str]) -> str | None:
-    """The theme whose label occurs in the sentence nearest to the figure."""
-    lowered = text.lower()
-    best: tuple[int, str] | None = None
-    for label, theme in themes.items():
-        for match in re.finditer(rf"\b{re.escape(label)}\b", lowered):
-            distance = abs(match.start() - pos)
-            if best is None or (distance, theme) < best:
-                best = (distance, theme)
-    return best[1] if best else None
-
-
-ABOUT_KINDS = ("instrument", "process", "publication")
-FOCUS_RE = re.compile(r"\b(?:focus(?:es|ed|ing)?\s+(?:\w+ly\s+)?on|deal(?:s|t)?\s+with|address(?:es|ed|ing)|"
-                      r"(?:is|was|are|were)\s+(?:\w+ly\s+)?concerned\s+with|[Pp]rimarily\s+concerned\s+with|"
-                      r"aim(?:s|ed)?\s+(?:at|to)\s+(?:combat|prevent|fight|tackl|address|reduc|protect)\w*|"
-                      r"devoted\s+to|dedicated\s+to|on\s+the\s+(?:topic|theme|subject|issue)s?\s+of|specific\s+to|"
-                      r"(?:objective|goal|aim|purpose|mandate)s?\s+(?:is\s+|was\s+)?(?:of|to)|competence\s+(?:on|in|for))\b")
-
-
-def themes_addressed(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
-    """What an instrument, process or publication is about: a theme named in its own name
-    ("Protocol to Prevent, Suppress and Punish Trafficking in Persons"), or in a clause that
-    says so ("the Manila Process focuses on ... irregular migration and trafficking")."""
-    for m in sentence.mentions:
-        if m.kind in ABOUT_KINDS and m.method not in DESCRIPTION_METHODS and m.method != "pronoun":
-            for theme in themes_named_in(m.surface, ctx.themes):
-                yield _claim(m.key, "addresses", f"theme:{theme}", "rule-title-theme", "0.8", sentence)
-    for match in FOCUS_RE.finditer(sentence.text):
-        subjects = [m for m in _before(sentence, match.start(), ABOUT_KINDS) if match.start() - _end(sentence, m) < 200][-1:]
-        clause = re.split(r"[.;]", sentence.text[match.end():], maxsplit=1)[0]
-        for subject in subjects:
-            for theme in themes_named_in(clause, ctx.themes):
-                yield _claim(subject.key, "addresses", f"theme:{theme}", "rule-focus", "0.7", sentence)
-
-
-THEME_STOPWORDS = {"of", "the", "and", "in", "on", "for", "to", "a", "an", "with", "by", "&"}
-THEME_GAP = 2  # words that may come between two words of a theme's label ("skilled international migration")
-
-
-def _stem(word: str) -> str:
-    """A crude English stem, enough to let "skilled"/"skill", "students"/"student" and
-    "highly"/"high" meet; theme labels and text go through the same function."""
-    if word.endswith("ies") and len(word) >= 6:  # "policies"/"policy", "studies"/"study"
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "zes", "ches", "shes")):  # "processes", but "refugees"/"refugee"
-        return word[:-2]
-    for suffix in ("ing", "ed", "ly", "s"):
-        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def _content_stems(text: str) -> list[str]:
-    return [_stem(w) for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.lower()) if w not in THEME_STOPWORDS]
-
-
-def themes_named_in(text: str, themes: Mapping[str, str]) -> list[str]:
-    """Themes whose label's words occur in the text in order, with at most THEME_GAP other
-    words between them: "Highly Skilled Migration" and "skilled international migration"
-    name skilled migration; a label of one word must occur as that word."""
-    words = _content_stems(text)
-    positions: dict[str, list[int]] = {}
-    for i, w in enumerate(words):
-        positions.setdefault(w, []).append(i)
-    spans: dict[str, list[frozenset[int]]] = {}  # theme → the word positions of each occurrence
-    for label, theme in themes.items():
-        stems = _content_stems(label)
-        for start in positions.get(stems[0], []) if stems else ():
-            matched = [start]
-            for stem in stems[1:]:
-                at = next((p for p in positions.get(stem, []) if matched[-1] < p <= matched[-1] + THEME_GAP + 1), -1)
-                if at < 0:
-                    break
-                matched.append(at)
-            if len(matched) == len(stems):
-                spans.setdefault(theme, []).append(frozenset(matched))
-    # the longest name wins, as in the gazetteer: "rights of all migrant workers" names migrant
-    # workers' rights, not also labour migration ("migrant workers") and migrants' rights
-    every = [(theme, span) for theme, found in spans.items() for span in found]
-    return sorted(theme for theme, found in spans.items()
-                  if any(not any(span < other for other_theme, other in every if other_theme != theme) for span in found))
 
 
 SYMBOL_RE = re.compile(r"^\s*\(?((?:A|E|S|ST)/(?:RES/|CONF\.\d+/|CN\.\d+/)?\d{1,4}/\d{1,4}(?:/Add\.\d+)?)\)?")
@@ -1055,78 +783,16 @@ ILO_NUMBER_RE = re.compile(r"^\s*,?\s*(?:\d{4}\s*)?\(No\. ?(\d{1,3})\)")
 
 def identifiers(sentence: Sentence, ctx: Context) -> Iterator[Claim]:
     for m in sentence.mentions:
-        rest = sentence.text[_rel(sentence, m) + (m.norm_end - m.norm_start):]
+        rest = sentence.text[rel_start(sentence, m) + (m.norm_end - m.norm_start):]
         if m.kind in ("instrument", "publication"):
             symbol = SYMBOL_RE.match(rest)
             if symbol:
-                yield _claim(m.key, "unSymbol", symbol.group(1), "rule-un-symbol", "0.9", sentence)
+                yield make_claim(m.key, "unSymbol", symbol.group(1), "rule-un-symbol", "0.9", sentence)
         if m.kind == "instrument":
             number = ILO_NUMBER_RE.match(rest)
             if number:
-                yield _claim(m.key, "iloConventionNumber", int(number.group(1)), "rule-ilo-number", "0.9", sentence)
+                yield make_claim(m.key, "iloConventionNumber", int(number.group(1)), "rule-ilo-number", "0.9", sentence)
             elif m.method == "discovery-ilo-number" or re.fullmatch(r"ilo-c\d{3}", m.key) and re.search(r"\d", m.surface):
-                yield _claim(m.key, "iloConventionNumber", int(m.key[5:]), "rule-ilo-number", "0.9", sentence)
+                yield make_claim(m.key, "iloConventionNumber", int(m.key[5:]), "rule-ilo-number", "0.9", sentence)
 
-
-NAMELESS_RULES = (statistics,)  # a figure needs no named entity: "1,500 people died trying to cross"
-RULES = (establishment, fronted_establishment, founders, adoption, entry_into_force, participation, supplements, membership, support, events,
-         held_by, held_when, origins, sub_organization, name_parts, roles, statistics, themes_addressed, authorship, identifiers)
-
-
-PRONOUN_RE = re.compile(r"^\W{0,3}(It|Its)\b")
-TOPIC_KINDS = ("organization", "process", "project")
-
-
-def _topic(sentence: Sentence) -> Mention | None:
-    """The entity a sentence is about, when it opens with its name: "The ILO has played ..."."""
-    first = sentence.mentions[:1]
-    if first and first[0].kind in TOPIC_KINDS and _rel(sentence, first[0]) <= 8 \
-            and re.fullmatch(r"\W*(?:\d+\.\s*)?(?:[Tt]he\s+)?", sentence.text[:_rel(sentence, first[0])]):
-        return first[0]
-    return None
-
-
-def with_pronoun_subject(sentence: Sentence, topic: Mention | None) -> Sentence:
-    """"It cosponsors the IMP": the pronoun stands for the previous sentence's topic; the
-    rules see it as a mention of that entity (it is not output as a mention)."""
-    match = PRONOUN_RE.match(sentence.text)
-    if not match or topic is None:
-        return sentence
-    start = sentence.start + match.start(1)
-    pronoun = replace(topic, norm_start=start, norm_end=start + len(match.group(1)), surface=match.group(1),
-                      method="pronoun")
-    return replace(sentence, mentions=(pronoun, *sentence.mentions))
-
-
-def unique_claims(claims: list[Claim]) -> list[Claim]:
-    """One claim per (subject, property, value, passage): where two rules find the same fact
-    in the same sentence, the more confident one is the evidence (the first on a tie)."""
-    best: dict[tuple, Claim] = {}
-    for claim in claims:
-        text = claim.sentence.text  # the passage is the sentence without surrounding whitespace
-        start = claim.sentence.start + len(text) - len(text.lstrip())
-        end = claim.sentence.start + len(text.rstrip())
-        key = (claim.subject, claim.prop, claim.value, claim.extra, start, end)
-        if key not in best or claim.confidence > best[key].confidence:
-            best[key] = claim
-    return list(best.values())
-
-
-def extract_claims(norm: NormalizedText, mentions: list[Mention], ctx: Context | None = None) -> list[Claim]:
-    """Every claim of every rule, once per (subject, property, value, sentence)."""
-    ctx = ctx or Context()
-    seen: set[tuple] = set()
-    claims: list[Claim] = []
-    topic: Mention | None = None
-    for sentence in sentences(norm, mentions):
-        sentence = with_pronoun_subject(sentence, topic)
-        topic = _topic(sentence) or (topic if sentence.mentions[:1] and sentence.mentions[0].method == "pronoun"
-                                     else None)
-        for rule in RULES if sentence.mentions else NAMELESS_RULES:
-            for claim in rule(sentence, ctx):
-                key = (claim.subject, claim.prop, claim.value, claim.extra, sentence.start)
-                if key not in seen:
-                    seen.add(key)
-                    claims.append(claim)
-    return claims
 

@@ -13,9 +13,10 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from .facts import Claim, Sentence, themes_named_in
+from .facts import Claim, Sentence
 from .ingest import NormalizedText
 from .mentions import DESCRIPTION_METHODS, Mention
+from .themes import themes_named_in
 
 SUBTITLE_CONFIDENCE = Decimal("0.7")
 ROSTER_CONFIDENCE = Decimal("0.7")

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .discovery import DiscoveredEntity, entity_key
-from .facts import Claim, Sentence, themes_named_in, sentences
+from .facts import Claim, Sentence, sentences
 from .ingest import NormalizedText
 from .mentions import Mention, mention_at
+from .themes import themes_named_in
 
 BYLINE_GAP = re.compile(r"^[\s,;&]*(?:and\s+)?[\s,;&]*$")
 # A heading in capitals at the end of the paragraph before a byline (a page break may have

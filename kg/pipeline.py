@@ -15,13 +15,14 @@ from .corpus import Document
 from .descriptions import (curated_links, describe_body_parts, describe_by_attributes, describe_events, describe_works,
                            event_index)
 from .discovery import DiscoveredEntity, document_candidates, entity_key, masked, merge
-from .facts import Claim, Context, extract_claims, unique_claims
+from .facts import Claim, Context
 from .ingest import NormalizedText, normalize
 from .layout import layout_claims
 from .papers import bibliography_claims, find_papers, paper_claims
 from .people import person_candidates
 from .mentions import MENTIONABLE_KINDS, Gazetteer, Mention, Name, find_mentions, named_mentions
 from .registry import Registry
+from .rules import extract_claims, unique_claims
 
 
 QUALIFIER_RE = re.compile(r"^(.+?) \([^()]*\)$")  # a curator's disambiguating suffix

@@ -14,7 +14,8 @@ from kg.claims import find_conflicts, to_facts
 from kg.corpus import CORPUS_DIR, read_corpus, read_document
 from kg.evidence import require_located
 from kg.evaluate import evaluate, load_gold
-from kg.facts import dates_in, parse_count, themes_named_in
+from kg.facts import dates_in, parse_count
+from kg.themes import themes_named_in
 from kg.namespaces import ID, MKG
 from kg.pipeline import extract
 from kg.registry import Registry, load_registry

@@ -31,7 +31,7 @@ import pytest
 from kg.cli import main
 from kg.namespaces import GRAPH
 from kg.push import Credentials, push, read_graphs
-from kg.query import (QUERIES_DIR, EndpointError, bind_parameters, library_queries, load_query, open_store,
+from kg.query import (QUERIES_DIR, bind_parameters, library_queries, load_query, open_store,
                       run_local, run_remote)
 
 from .conftest import ROOT
