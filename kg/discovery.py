@@ -296,6 +296,10 @@ ENTITLED_RE = re.compile(r"\b(?:report|study|publication|book|paper|guide|handbo
                          r"(?:and|of|the|in|on|for|to|a|an|with|from)(?=\s+[A-Z])))*)")
 
 
+QUOTED_TITLE_RE = re.compile(r"\b(?:report|study|publication|book|paper|guide|handbook|survey|article|volume)\s+"
+                             r"[\"“]([A-Z][^\"“”\n]{8,200}?)[\"”]")
+
+
 def entitled_publications(text: str) -> list[Candidate]:
     """"published the report entitled International Migration, Health and Human Rights": the
     Title Case words after "entitled" are a publication's title."""
@@ -305,6 +309,20 @@ def entitled_publications(text: str) -> list[Candidate]:
         if len(title.split()) >= 2:
             found.append(Candidate(match.start(1), match.start(1) + len(title), title, "publication", "Publication",
                                    "discovery-entitled", key=entity_key(title)))
+    return found
+
+
+def quoted_publications(text: str) -> list[Candidate]:
+    """"launched the joint publication "Meeting the Challenges of Migration: Progress Since the
+    ICPD"": a quoted title right after a publication noun. The quotes delimit it, so it is read
+    in the unmasked text: a known name inside it ("the ICPD") is part of the title, not an
+    event the sentence dates."""
+    found = []
+    for match in QUOTED_TITLE_RE.finditer(text):
+        title = match.group(1).strip().rstrip(",.:")
+        if len(title.split()) >= 2:
+            found.append(Candidate(match.start(1), match.start(1) + len(title), title, "publication", "Publication",
+                                   "discovery-quoted-title", key=entity_key(title)))
     return found
 
 
@@ -361,7 +379,7 @@ def document_candidates(norm: NormalizedText, known: Iterable[tuple[int, int]] =
     # Numbered instruments are keyed canonically, so they are looked for in the unmasked text:
     # "General Assembly resolution 58/208" extends a known "resolution 58/208".
     return (names + acronym_definitions(text, names) + named_units(text) + entitled_publications(text)
-            + numbered_instruments(norm.text))
+            + quoted_publications(norm.text) + numbered_instruments(norm.text))
 
 
 def canonical_label(candidate: Candidate) -> str:

@@ -311,7 +311,8 @@ Household Remittances and Brain Drain in Ghana
 World Bank President Dr. Ana Lopez opened the Regional Dialogue on Labour Mobility that the
 African Union will hold in 2016. By 2017 when the Regional Dialogue on Labour Mobility takes
 place, one hundred thousand migrant workers will have registered, as compared to 40,000 in 2010.
-The report of the African Union was welcomed by the Ministers.
+The report of the African Union was welcomed by the Ministers. In October 2016, UNDP launched the
+joint publication "Twenty Years of Progress Since the ICPD" at a round table.
 """
 
 
@@ -329,6 +330,7 @@ def test_layout_relative_clauses_and_figures_on_text_never_seen(unseen_layout):
     dialogue, title = "regional-dialogue-on-labor-mobility", "cost-of-sending-money-home"
     report = "report-of-the-african-union"
     assert x.discovered[report].kind == "publication"
+    assert x.discovered["twenty-years-of-progress-since-the-icpd"].kind == "publication"  # a quoted title
     expected = {
         (accra, "organizedBy", institute), (dakar, "organizedBy", institute),   # "Our ... Institute": the planned list
         ("amara-okafor", "affiliatedWith", "undp"), ("kwame-mensah", "affiliatedWith", "undp"),  # "UNDP staff"
@@ -339,6 +341,7 @@ def test_layout_relative_clauses_and_figures_on_text_never_seen(unseen_layout):
         (report, "authoredBy", "au"),                                  # "The report of the African Union"
     }
     assert expected <= claims, expected - claims
+    assert not any(c.subject == "icpd" for c in x.claims["903_unseen"])  # the ICPD inside the title is not dated 2016
     figures = sorted((str(c.value), dict(c.extra).get("year")) for c in x.claims["903_unseen"] if c.prop == "statistic")
     assert figures == [("100000 persons", "2017"), ("40000 persons", "2010")], figures  # each figure its own year
 
