@@ -116,7 +116,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     progress = Progress(quiet=args.quiet)
     if args.file:
         with progress.stage(f"parse {args.file}"):
-            data = parse_rdf_file(args.file, _rdf_format(args.file))
+            data = parse_rdf_file(args.file, _rdf_format(args.file), canonical=False)
             data += Vocabulary.load(_sources(args).ontology_dir).ontology  # sh:class follows subclasses
         with progress.stage("validate with SHACL"):
             result = validate_graph(data)

@@ -22,7 +22,7 @@ from .namespaces import KIND_ROOTS, MKG, THEME, THEME_SCHEME
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 
-def parse_rdf_file(path: Path, fmt: str = "turtle") -> Graph:
+def parse_rdf_file(path: Path, fmt: str = "turtle", canonical: bool = True) -> Graph:
     """Parse an RDF file; a syntax error names the file and the parser's line.
 
     Nothing is fetched or read but the file itself: RDF/XML that declares external or nested
@@ -30,7 +30,9 @@ def parse_rdf_file(path: Path, fmt: str = "turtle") -> Graph:
     (`_offline_jsonld`).
 
     Blank nodes (OWL lists, unions, disjointness axioms) are relabelled canonically, so the
-    same file always yields the same blank-node labels and exports stay byte-identical."""
+    same file always yields the same blank-node labels and exports stay byte-identical. Only
+    the build needs that; `canonical=False` skips it for a file that is only validated (the
+    relabelling takes minutes on a whole export's 2,000 blank nodes)."""
     graph = Graph()
     try:
         if fmt == "xml":
@@ -46,7 +48,7 @@ def parse_rdf_file(path: Path, fmt: str = "turtle") -> Graph:
     except Exception as err:  # rdflib raises several parser exception types
         message = " ".join(str(err).split())
         raise InputError(f"{path}: cannot parse {fmt}: {message}") from None
-    if any(isinstance(term, BNode) for triple in graph for term in triple):
+    if canonical and any(isinstance(term, BNode) for triple in graph for term in triple):
         canonical = Graph()
         canonical += to_canonical_graph(graph)
         canonical.namespace_manager = graph.namespace_manager
