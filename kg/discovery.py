@@ -13,7 +13,9 @@ corpus always discovers the same entities with the same keys."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -130,12 +132,20 @@ class DiscoveredEntity:
 
 
 def entity_key(name: str) -> str:
-    """A slug that is the same for spelling variants of one name ("Centre"/"Center")."""
-    text = name.lower()
+    """A slug that is the same for spelling variants of one name ("Centre"/"Center").
+
+    Accents are folded ("Ödül" → "odul"). Letters with no ASCII spelling (Greek, Cyrillic,
+    Chinese) cannot be slugged, so a digest of the folded name is appended: "Ζωή Παππά" and
+    "Ζωή Ιωάννου" must not share a key, and a key must never be empty."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
     for british, american in SPELLING:
         text = text.replace(british, american)
     text = re.sub(r"^the\s+", "", text)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    key = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if any(c.isalpha() and not c.isascii() for c in text):
+        digest = hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:10]
+        key = f"{key}-{digest}" if key else f"u-{digest}"
+    return key
 
 
 def _is_cap(word: str) -> bool:

@@ -340,6 +340,8 @@ def test_entity_keys_are_slugs_or_empty_and_stable(name):
     key = entity_key(name)
     assert key == entity_key(name)
     assert key == "" or SLUG_RE.match(key), key
+    if any(c.isalpha() for c in name):
+        assert key, name  # a name with letters, in any script, has a key
     assert entity_key(key) == key  # a key is its own key: merging twice changes nothing
     if key:
         valid_iri(entity_iri("organization", key))
@@ -347,3 +349,11 @@ def test_entity_keys_are_slugs_or_empty_and_stable(name):
     for british, us in SPELLING:
         american = american.replace(british, us).replace(british.capitalize(), us.capitalize())
     assert entity_key(american) == key  # spelling variants share a key, by design
+
+
+def test_names_in_other_scripts_get_distinct_keys():
+    """Accents fold; letters with no ASCII spelling keep the key distinct through a digest."""
+    assert entity_key("Ödül Bozkurt") == "odul-bozkurt" and entity_key("Cécile Riallant") == "cecile-riallant"
+    greek = {entity_key("Ζωή Παππά"), entity_key("Ζωή Ιωάννου"), entity_key("Μουσείο Μετανάστευσης Centre")}
+    assert len(greek) == 3 and all(SLUG_RE.match(k) for k in greek), greek
+    assert entity_key("Μουσείο Μετανάστευσης Centre") == entity_key("Μουσείο Μετανάστευσης Center")
