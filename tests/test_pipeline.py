@@ -201,10 +201,14 @@ produced the report entitled Urban Futures and Migration in 2013.
 """
 
 
+def extract_new(tmp_path_factory, doc_id: str, text: str, registry, vocab):
+    """The pipeline on one new document, with the curated registry and the theme scheme."""
+    return extract([new_document(tmp_path_factory.mktemp(doc_id), doc_id, text)], registry, themes=vocab.theme_labels)
+
+
 @pytest.fixture(scope="module")
 def unseen_people(tmp_path_factory, registry, vocab):
-    doc = new_document(tmp_path_factory.mktemp("unseen3"), "902_unseen", UNSEEN_PEOPLE_AND_PAPERS)
-    return extract([doc], registry, themes=vocab.theme_labels)
+    return extract_new(tmp_path_factory, "902_unseen", UNSEEN_PEOPLE_AND_PAPERS, registry, vocab)
 
 
 def test_people_papers_and_statistics_on_text_never_seen(unseen_people):
@@ -318,8 +322,7 @@ joint publication "Twenty Years of Progress Since the ICPD" at a round table.
 
 @pytest.fixture(scope="module")
 def unseen_layout(tmp_path_factory, registry, vocab):
-    doc = new_document(tmp_path_factory.mktemp("unseen4"), "903_unseen", UNSEEN_LAYOUT)
-    return extract([doc], registry, themes=vocab.theme_labels)
+    return extract_new(tmp_path_factory, "903_unseen", UNSEEN_LAYOUT, registry, vocab)
 
 
 def test_layout_relative_clauses_and_figures_on_text_never_seen(unseen_layout):
