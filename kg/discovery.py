@@ -152,19 +152,6 @@ def _is_cap(word: str) -> bool:
     return word[:1].isupper() and not word.isupper() or (word.isupper() and len(word) >= 2 and word.isalpha())
 
 
-def hard_break(norm: NormalizedText, pos: int) -> bool:
-    """Whether the space at normalised position `pos` stands for a paragraph break or the end
-    of a short line (a heading, a table cell, a list item): names do not run across those."""
-    start, end = norm.offsets[pos], norm.ends[pos]
-    gap = norm.source[start:end]
-    if gap.count("\n") >= 2 or "\f" in gap:
-        return True
-    if "\n" not in gap:
-        return False
-    line_start = norm.source.rfind("\n", 0, start) + 1
-    return len(norm.source[line_start:start].strip()) < 60
-
-
 Token = tuple[int, int, str]
 
 
@@ -385,7 +372,7 @@ def document_candidates(norm: NormalizedText, known: Iterable[tuple[int, int]] =
     """Candidate new names of one document; `known` are normalised spans of registry names,
     which are never rediscovered and break the Title Case runs around them."""
     text = masked(norm.text, known)
-    names = name_candidates(text, lambda pos: hard_break(norm, pos))
+    names = name_candidates(text, norm.is_hard_break)
     # Numbered instruments are keyed canonically, so they are looked for in the unmasked text:
     # "General Assembly resolution 58/208" extends a known "resolution 58/208".
     return (names + acronym_definitions(text, names) + named_units(text) + entitled_publications(text)

@@ -164,6 +164,19 @@ class NormalizedText:
         spans = [(a, b) for a, b in zip([start, *cuts], [*cuts, end])]
         return [(a, a + len(self.text[a:b].rstrip())) for a, b in spans if self.text[a:b].strip()]
 
+    def is_hard_break(self, pos: int) -> bool:
+        """Whether the space at normalised position `pos` stands for a paragraph break or the
+        end of a short line (a heading, a table cell, a list item): names do not run across
+        those, while a long line wrapped in the middle of a sentence is no break."""
+        start, end = self.offsets[pos], self.ends[pos]
+        gap = self.source[start:end]
+        if gap.count("\n") >= 2 or "\f" in gap:
+            return True
+        if "\n" not in gap:
+            return False
+        line_start = self.source.rfind("\n", 0, start) + 1
+        return len(self.source[line_start:start].strip()) < 60
+
     def starts_line(self, pos: int) -> bool:
         """Whether the normalised position begins a line of the source."""
         before = self.source[:self.offsets[pos]]

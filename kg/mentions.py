@@ -271,9 +271,31 @@ def resolve_anaphors(doc_id: str, norm: NormalizedText, named: list[Mention],
     return resolved
 
 
+def with_organizer_prefix(doc_id: str, norm: NormalizedText, named: list[Mention]) -> list[Mention]:
+    """"United Nations Third Coordination Meeting on International Migration": an
+    organization's name directly before an event's name is part of the event's name, not a
+    mention of the organization (the longest name wins, as in the gazetteer)."""
+    ordered = sorted(named, key=lambda m: m.norm_start)
+    merged: list[Mention] = []
+    skip = False
+    for left, right in zip(ordered, [*ordered[1:], None]):
+        if skip:
+            skip = False
+            continue
+        if right is not None and left.kind == "organization" and right.kind == "event" \
+                and norm.text[left.norm_end:right.norm_start] == " " and not norm.is_hard_break(left.norm_end) \
+                and right.surface[:1].isupper():
+            merged.append(mention_at(doc_id, norm, left.norm_start, right.norm_end, right.key, right.kind,
+                                     right.method, right.confidence))
+            skip = True
+        else:
+            merged.append(left)
+    return merged
+
+
 def find_mentions(doc_id: str, norm: NormalizedText, gazetteer: Gazetteer,
                   labels: dict[str, str]) -> list[Mention]:
     """Named mentions and resolved definite descriptions, in text order."""
-    named = named_mentions(doc_id, norm, gazetteer)
+    named = with_organizer_prefix(doc_id, norm, named_mentions(doc_id, norm, gazetteer))
     anaphors = resolve_anaphors(doc_id, norm, named, labels)
     return sorted(named + anaphors, key=lambda m: (m.start, m.end))
