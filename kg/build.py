@@ -1,15 +1,19 @@
 """The build: documents and registry in, a validated knowledge graph and its exports out.
 
 Stages run in the order data flows (ontology → corpus → registry → evidence → graph →
-SHACL → exports → OWL reasoning → docs); each is a function of its inputs. Nothing is
-published unless SHACL conforms and HermiT finds the ontology consistent."""
+exports → SHACL → docs → OWL reasoning); each is a function of its inputs. HermiT runs in
+its own JVM from the moment the RDF/XML export is written, on the machine's other core,
+while this process writes the other exports and validates: the two slowest stages overlap.
+Nothing is published unless SHACL conforms and HermiT finds the ontology consistent."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from . import __version__
@@ -19,17 +23,19 @@ from .claims import Conflict, find_conflicts, to_facts
 from .discovery import DiscoveredEntity
 from .evidence import EvidencedFact, require_located
 from .pipeline import Extraction, extract
-from .export import CONTEXT_FILE, CONTEXT_NAME, export_all
-from .graph import build_dataset, union_graph
+from .export import CONTEXT_FILE, CONTEXT_NAME, iter_exports
+from .graph import Quad, build_dataset, build_quads, oxigraph_quads, union_graph
 from .progress import Progress
 from .publish import discard, new_staging_dir, publish
 from .registry import REGISTRY_DIR, Registry, load_registry
-from .validate import ValidationResult, validate_graph
+from .owltools import HermitRun, start_hermit
+from .validate import ValidationResult, sparql_store, validate_graph
 from .vocabulary import ONTOLOGY_DIR, Vocabulary
 
 DEFAULT_OUT = Path("build")
 BUILD_EXPORTS = {"ttl": "migration-kg.ttl", "owl": "migration-kg.owl", "jsonld": "migration-kg.jsonld",
                  "nq": "migration-kg.nq", "nt": "migration-kg.nt", "trig": "migration-kg.trig"}
+EXPORT_ORDER = ("owl", "nt", "ttl", "nq", "trig", "jsonld")  # RDF/XML first: HermiT starts on it
 
 
 @dataclass(frozen=True)
@@ -45,12 +51,22 @@ class KnowledgeGraph:
     documents: list[Document]
     registry: Registry
     facts: list[EvidencedFact]
-    dataset: Dataset
+    quads: list[Quad]  # every (s, p, o, graph) once
     union: Graph
     extraction: Extraction
     discovered: list[DiscoveredEntity]
     conflicts: list[Conflict]
     skipped: list[str] = field(default_factory=list)  # one line per document left out (--keep-going)
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The named graphs as an rdflib Dataset, made on first use: the build itself needs
+        only the union graph (SHACL) and the Oxigraph quads (exports, SPARQL)."""
+        return build_dataset(self.quads)
+
+    @cached_property
+    def oxigraph_quads(self) -> list[ox.Quad]:
+        return oxigraph_quads(self.quads)
 
 
 @dataclass
@@ -125,58 +141,79 @@ def assemble(sources: Sources, progress: Progress, keep_going: bool = False) -> 
         contradictions = [(a.evidence_iri, b.evidence_iri) for c in conflicts
                           for i, a in enumerate(c.facts) for b in c.facts[i + 1:]
                           if str(a.value) != str(b.value)]
-        dataset = build_dataset(vocab, registry, documents, facts, discovered, mentions, contradictions)
-        union = union_graph(dataset)
-    return KnowledgeGraph(vocab, documents, registry, facts, dataset, union, extraction, discovered, conflicts, skipped)
+        quads = build_quads(vocab, registry, documents, facts, discovered, mentions, contradictions)
+        union = union_graph(quads)
+    return KnowledgeGraph(vocab, documents, registry, facts, quads, union, extraction, discovered, conflicts, skipped)
 
 
 def check(kg: KnowledgeGraph, progress: Progress) -> ValidationResult:
     with progress.stage("validate with SHACL"):
-        return validate_graph(kg.union)
+        return validate_graph(kg.union, store=sparql_store(kg.oxigraph_quads))
 
 
-def write_outputs(kg: KnowledgeGraph, validation: ValidationResult, staging: Path,
-                  progress: Progress, reason: bool, docs: bool) -> bool | None:
+def require_conformance(validation: ValidationResult) -> None:
+    if not validation.conforms:
+        shown = "\n".join(f.line() for f in validation.violations[:20])
+        raise ValidationFailed(f"SHACL: {len(validation.violations)} violation(s); nothing published\n{shown}")
+
+
+def write_exports(kg: KnowledgeGraph, staging: Path, progress: Progress, reason: bool) -> HermitRun | None:
+    """Every export into staging; with reason, HermiT starts on the RDF/XML as soon as it is
+    written (first), in its own JVM, so it reasons on the other core while this process goes
+    on with the other exports and SHACL."""
+    hermit = None
     with progress.stage("write exports"):
-        for fmt, data in export_all(BUILD_EXPORTS, kg.dataset, kg.union).items():
+        for fmt, data in iter_exports(EXPORT_ORDER, kg.oxigraph_quads):
             (staging / BUILD_EXPORTS[fmt]).write_bytes(data)
+            if fmt == "owl" and reason:
+                hermit = start_hermit(staging / BUILD_EXPORTS["owl"], triples=[q.triple for q in kg.oxigraph_quads])
         (staging / CONTEXT_NAME).write_bytes(CONTEXT_FILE.read_bytes())
-        (staging / "validation-report.txt").write_text(validation.report_text(), encoding="utf-8")
-    consistent = None
-    if reason:
-        from .owltools import reason_with_hermit
-        with progress.stage("reason with HermiT (consistency, inferred hierarchy)"):
-            report = reason_with_hermit(staging / "migration-kg.owl", staging / "migration-kg-inferred.owl")
-        consistent = report.consistent
-        if not consistent:
-            raise KGError(f"HermiT: the ontology with its individuals is inconsistent: {report.message}")
-    if docs:
-        from .docs import write_ontology_docs
-        with progress.stage("write ontology documentation (pyLODE)"):
-            write_ontology_docs(kg.vocab, staging / "docs")
-    return consistent
+    return hermit
+
+
+def finish_reasoning(hermit: HermitRun, staging: Path, progress: Progress) -> bool:
+    """Wait for HermiT (the stage's time is what is left of its run) and stop on inconsistency."""
+    with progress.stage("reason with HermiT (consistency, inferred hierarchy)"):
+        report = hermit.finish(staging / "migration-kg-inferred.owl")
+    if not report.consistent:
+        raise KGError(f"HermiT: the ontology with its individuals is inconsistent: {report.message}")
+    return True
+
+
+def write_summary(kg: KnowledgeGraph, validation: ValidationResult, consistent: bool | None, staging: Path) -> None:
+    summary = {"version": __version__, "documents": len(kg.documents), "entities": len(kg.registry.entities),
+               "discovered_entities": len(kg.discovered), "conflicts": len(kg.conflicts),
+               "mentions": sum(len(m) for m in kg.extraction.mentions.values()),
+               "facts": len(kg.facts), "triples": len(kg.union),
+               # rdflib's Dataset.graphs(), which this figure used to count, lists the default graph too
+               "graphs": len({g for *_, g in kg.quads}) + 1, "consistent": consistent,
+               "shacl_conforms": validation.conforms, "skipped": kg.skipped}
+    (staging / "build-summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def build(sources: Sources, out_dir: Path, progress: Progress, reason: bool = True, docs: bool = True,
           keep_going: bool = False) -> BuildResult:
-    """Build and publish atomically into out_dir; on any error the previous build stays."""
+    """Build and publish atomically into out_dir; on any error the previous build stays.
+    Everything is written into a staging folder first; nothing is published unless SHACL
+    conforms and HermiT (running meanwhile in its own JVM) finds the graph consistent."""
     kg = assemble(sources, progress, keep_going)
-    validation = check(kg, progress)
-    if not validation.conforms:
-        shown = "\n".join(f.line() for f in validation.violations[:20])
-        raise ValidationFailed(f"SHACL: {len(validation.violations)} violation(s); nothing published\n{shown}")
     staging = new_staging_dir(out_dir)
+    hermit = None
     try:
-        consistent = write_outputs(kg, validation, staging, progress, reason, docs)
-        summary = {"version": __version__, "documents": len(kg.documents), "entities": len(kg.registry.entities),
-                   "discovered_entities": len(kg.discovered), "conflicts": len(kg.conflicts),
-                   "mentions": sum(len(m) for m in kg.extraction.mentions.values()),
-                   "facts": len(kg.facts), "triples": len(kg.union),
-                   "graphs": len(list(kg.dataset.graphs())), "consistent": consistent,
-                   "shacl_conforms": validation.conforms, "skipped": kg.skipped}
-        (staging / "build-summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        hermit = write_exports(kg, staging, progress, reason)
+        validation = check(kg, progress)
+        require_conformance(validation)
+        (staging / "validation-report.txt").write_text(validation.report_text(), encoding="utf-8")
+        if docs:
+            from .docs import write_ontology_docs
+            with progress.stage("write ontology documentation (pyLODE)"):
+                write_ontology_docs(kg.vocab, staging / "docs")
+        consistent = finish_reasoning(hermit, staging, progress) if hermit is not None else None
+        write_summary(kg, validation, consistent, staging)
         publish(staging, out_dir)
     except BaseException:
+        if hermit is not None:
+            hermit.cancel()
         discard(staging)
         raise
     return BuildResult(out_dir, kg, validation, dict(progress.timings), consistent)

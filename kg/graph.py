@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from .corpus import Document
 from .dates import parse_partial_date
@@ -157,64 +159,105 @@ def fact_triples(fact: EvidencedFact, labels: dict[URIRef, str], vocab: Vocabula
     yield ev, MKG.confidence, Literal(fact.confidence, datatype=XSD.decimal)
 
 
-def build_dataset(vocab: Vocabulary, registry: Registry, documents: list[Document],
-                  facts: list[EvidencedFact], discovered: list[DiscoveredEntity] = (),
-                  mentions: list[Mention] = (), contradictions: list[tuple[URIRef, URIRef]] = ()) -> Dataset:
-    """The whole knowledge graph as named graphs (ontology, themes, entities, one per document)."""
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns, override=True, replace=True)
-    ontology = ds.graph(ONTOLOGY_GRAPH)
-    for triple in vocab.ontology:
-        ontology.add(triple)
-    themes = ds.graph(THEMES_GRAPH)
-    for triple in vocab.themes:
-        themes.add(triple)
-    entities = ds.graph(ENTITIES_GRAPH)
+Quad = tuple[Node, Node, Node, URIRef]
+
+
+def build_quads(vocab: Vocabulary, registry: Registry, documents: list[Document],
+                facts: list[EvidencedFact], discovered: list[DiscoveredEntity] = (),
+                mentions: list[Mention] = (), contradictions: list[tuple[URIRef, URIRef]] = ()) -> list[Quad]:
+    """The whole knowledge graph as (subject, predicate, object, graph) quads in named graphs
+    (ontology, themes, entities, one per document), each quad once, in a fixed order.
+
+    Plain tuples of rdflib terms rather than an rdflib Dataset: adding to rdflib's store costs
+    about 10 µs a triple, and the build needs no Dataset (SHACL gets the union graph, the
+    exports Oxigraph quads); `build_dataset` makes one for the commands that want it."""
+    quads: dict[Quad, None] = {}
+
+    def add(graph: URIRef, triples: Iterable[tuple]) -> None:
+        for s, p, o in triples:
+            quads[s, p, o, graph] = None
+
+    add(ONTOLOGY_GRAPH, vocab.ontology)
+    add(THEMES_GRAPH, vocab.themes)
     labels: dict[URIRef, str] = {e.iri: e.label for e in registry.entities}
     labels.update({t: vocab.label(t) for t in vocab.themes.subjects(RDF.type, SKOS.Concept)})
     labels.update({i: vocab.label(i) for i in vocab.named_individuals.values()})
     for entity in registry.entities:
-        for triple in entity_triples(entity):
-            entities.add(triple)
+        add(ENTITIES_GRAPH, entity_triples(entity))
     iris = {e.slug: e.iri for e in registry.entities}
     for entity in discovered:
         iri = entity_iri(entity.kind, entity.key)
         iris[entity.key] = iri
         labels[iri] = entity.label
-        for triple in discovered_triples(entity, vocab):
-            entities.add(triple)
+        add(ENTITIES_GRAPH, discovered_triples(entity, vocab))
     by_doc = {d.doc_id: d for d in documents}
     by_slug = registry.by_slug()
     for doc in documents:
-        graph = ds.graph(document_graph_iri(doc.doc_id))
-        for triple in document_triples(doc, by_slug):
-            graph.add(triple)
+        add(document_graph_iri(doc.doc_id), document_triples(doc, by_slug))
     for fact in facts:
-        graph = ds.graph(document_graph_iri(fact.passage.doc_id))
-        for triple in passage_triples(fact.passage, by_doc[fact.passage.doc_id].title):
-            graph.add(triple)
-        for triple in fact_triples(fact, labels, vocab):
-            graph.add(triple)
+        graph = document_graph_iri(fact.passage.doc_id)
+        add(graph, passage_triples(fact.passage, by_doc[fact.passage.doc_id].title))
+        add(graph, fact_triples(fact, labels, vocab))
     for mention in mentions:
-        graph = ds.graph(document_graph_iri(mention.doc_id))
         doc = by_doc[mention.doc_id]
-        for triple in passage_triples(mention_passage(doc, mention), doc.title):
-            graph.add(triple)
+        graph = document_graph_iri(mention.doc_id)
+        add(graph, passage_triples(mention_passage(doc, mention), doc.title))
         entity = iris[mention.key]
-        for triple in mention_triples(mention, entity, labels.get(entity, mention.key)):
-            graph.add(triple)
-    for a, b in contradictions:
-        entities.add((a, MKG.contradicts, b))
-        entities.add((b, MKG.contradicts, a))
+        add(graph, mention_triples(mention, entity, labels.get(entity, mention.key)))
+    add(ENTITIES_GRAPH, ((x, MKG.contradicts, y) for a, b in contradictions for x, y in ((a, b), (b, a))))
+    return list(quads)
+
+
+def build_dataset(quads: Iterable[Quad]) -> Dataset:
+    """The quads as an rdflib Dataset, one named graph each (for `migkg stats` and the like)."""
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, override=True, replace=True)
+    graphs: dict[URIRef, Graph] = {}
+    for s, p, o, g in quads:
+        if g not in graphs:
+            graphs[g] = ds.graph(g)
+        graphs[g].add((s, p, o))
     return ds
 
 
-def union_graph(ds: Dataset) -> Graph:
+def union_graph(quads: Iterable[Quad]) -> Graph:
     """All named graphs merged into one graph (what Protégé and SHACL see)."""
     merged = Graph()
     for prefix, ns in PREFIXES.items():
         merged.bind(prefix, ns, override=True, replace=True)
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        merged.add((s, p, o))
+    add = merged.add
+    for s, p, o, _ in quads:
+        add((s, p, o))
     return merged
+
+
+def oxigraph_quads(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> list[ox.Quad]:
+    """The same quads as pyoxigraph terms, for the Rust serialisers and SPARQL engine (graph
+    None: the default graph). Terms repeat a lot (every passage, selector and class), so each
+    is converted once."""
+    converted: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = converted.get(node)
+        if found is None:
+            found = converted[node] = to_oxigraph(node)
+        return found
+
+    default = ox.DefaultGraph()
+    return [ox.Quad(term(s), term(p), term(o), default if g is None else term(g)) for s, p, o, g in quads]
+
+
+def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """One rdflib term as a pyoxigraph term (blank node labels kept: exports stay stable)."""
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype is not None:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+    raise TypeError(f"not an RDF term: {node!r}")

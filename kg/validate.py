@@ -1,17 +1,27 @@
 """SHACL validation with a report a person can read: focus node label, path, message.
 
 pySHACL runs without inference (the ontology's subclass axioms are in the data, which is
-all sh:class needs); OWL-RL inside validation is a known several-hundred-fold slow-down."""
+all sh:class needs); OWL-RL inside validation is a known several-hundred-fold slow-down.
+It validates the caller's graph in place (nothing copied: the shapes have no rules that
+would add triples), and the SPARQL of the shapes (targets and constraints) runs on Oxigraph
+over the same triples: rdflib's SPARQL engine spent a third of the validation time on the
+whole-graph target queries, and pySHACL's core constraints stay on rdflib's store, where its
+triple lookups are fastest."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDF, RDFS, SH, SKOS, NamespaceManager
+from rdflib.query import Result
+from rdflib.term import Node
 
+from .graph import oxigraph_quads, to_oxigraph
 from .namespaces import PREFIXES
 from .vocabulary import ONTOLOGY_DIR, parse_rdf_file
 
@@ -55,7 +65,69 @@ class ValidationResult:
 
 
 def load_shapes(path: Path = SHAPES_FILE) -> Graph:
-    return parse_rdf_file(path)
+    """The shapes graph; its blank nodes need no canonical labels (findings name shapes by IRI)."""
+    return parse_rdf_file(path, canonical=False)
+
+
+def sparql_store(quads: Iterable[ox.Quad]) -> ox.Store:
+    """An Oxigraph store holding the union of the quads' graphs as its default graph: what the
+    shapes' SPARQL queries run on (a triple stated in several graphs is there once)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return store
+
+
+def _from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """An Oxigraph result term as the rdflib term pySHACL compares with the data graph's."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)  # rdflib keeps simple literals untyped
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+class _IriNames(NamespaceManager):
+    """Terms as <IRI> in pySHACL's result descriptions. pySHACL writes a description for every
+    result, also for the many that a qualified value shape discards, and rdflib's normalizeUri
+    files each new namespace in a trie: quadratic with one namespace per passage (seconds on
+    the build). The descriptions are never read: findings come from the report graph."""
+
+    def normalizeUri(self, rdfTerm: str) -> str:  # noqa: N802, N803 (rdflib's names)
+        return f"?{rdfTerm}" if isinstance(rdfTerm, Variable) else f"<{rdfTerm}>"
+
+
+class _OxigraphSparqlGraph(Graph):
+    """The data graph as pySHACL sees it: the caller's store and triples, with SPARQL queries
+    answered by Oxigraph over the same triples. pySHACL pre-binds $this through initBindings,
+    which become Oxigraph substitutions (the pre-binding the SHACL spec defines)."""
+
+    def __init__(self, data: Graph, store: ox.Store) -> None:
+        super().__init__(store=data.store, identifier=data.identifier,
+                         namespace_manager=_IriNames(Graph(), bind_namespaces="none"))
+        self._sparql = store
+
+    def query(self, query_object: str, processor: str = "sparql", result: str = "sparql",  # type: ignore[override]
+              initNs: Mapping[str, str] | None = None, initBindings: Mapping[str, Node] | None = None,  # noqa: N803
+              use_store_provided: bool = True, **kwargs: object) -> Result:
+        if not isinstance(query_object, str) or kwargs:
+            raise TypeError("only SPARQL text, prefixes and initial bindings are supported")
+        answer = self._sparql.query(query_object, prefixes=dict(initNs or {}),
+                                    substitutions={ox.Variable(k): to_oxigraph(v) for k, v in (initBindings or {}).items()})
+        if isinstance(answer, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(answer)
+            return out
+        if not isinstance(answer, ox.QuerySolutions):
+            raise TypeError("only SELECT and ASK queries are supported")
+        out = Result("SELECT")
+        out.vars = [Variable(v.value) for v in answer.variables]
+        out.bindings = [{var: _from_oxigraph(value) for var, value in zip(out.vars, row) if value is not None}
+                        for row in answer]
+        return out
 
 
 def short_name(node) -> str:
@@ -90,11 +162,14 @@ def _owner_shape(shapes: Graph, shape):
     return shape
 
 
-def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult:
-    """Validate a graph (ontology and data together); warnings do not break conformance."""
+def validate_graph(data: Graph, shapes: Graph | None = None, store: ox.Store | None = None) -> ValidationResult:
+    """Validate a graph (ontology and data together); warnings do not break conformance.
+    store: the same triples in Oxigraph (`sparql_store`), when the caller has them already."""
     shapes = shapes if shapes is not None else load_shapes()
-    conforms, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                   allow_warnings=True, abort_on_first=False)
+    if store is None:
+        store = sparql_store(oxigraph_quads((s, p, o, None) for s, p, o in data))
+    conforms, report, _ = validate(_OxigraphSparqlGraph(data, store), shacl_graph=shapes, inference="none",
+                                   advanced=True, allow_warnings=True, abort_on_first=False, inplace=True)
     for prefix, ns in PREFIXES.items():
         report.bind(prefix, ns)
     findings = []
