@@ -289,11 +289,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .server import ServerConfig, serve
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port {args.port}: not a TCP port (0-65535)")
-    if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1:
-        raise InputError("--timeout must be positive, --max-rows and --workers at least 1")
+    if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1 or args.cache < 0:
+        raise InputError("--timeout must be positive, --max-rows and --workers at least 1, --cache at least 0")
     config = ServerConfig(build_dir=args.build_dir, host=args.host, port=args.port,
                           corpus_dir=args.corpus or Sources().corpus_dir, query_timeout=args.timeout,
-                          max_rows=args.max_rows, workers=args.workers)
+                          max_rows=args.max_rows, workers=args.workers, cache_entries=args.cache)
     try:
         serve(config, announce=lambda line: print(line, flush=True))
     except KeyboardInterrupt:
@@ -486,7 +486,8 @@ DESCRIPTION
                              graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by Accept or
                              format=. Read-only: updates, LOAD and SERVICE are refused. A
                              query that runs past --timeout is stopped (HTTP 503); results
-                             are cut at --max-rows (header X-Result-Truncated: true)
+                             are cut at --max-rows (header X-Result-Truncated: true); the
+                             answers of recent queries are kept for repeats (X-Cache: hit)
       /query                 a SPARQL editor (YASGUI) with the query library of queries/
       /.well-known/void      VoID/DCAT description of the dataset (Turtle; HTML for browsers)
       /health                {"status": "ok", "triples": N}
@@ -507,6 +508,8 @@ EXAMPLES
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="time limit of one SPARQL query (default: 10)")
     p.add_argument("--max-rows", type=int, default=10_000, metavar="N", help="rows or triples per SPARQL result (default: 10000)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="SPARQL worker processes (default: 2)")
+    p.add_argument("--cache", type=int, default=1024, metavar="N",
+                   help="answers of recent queries kept for repeats (header X-Cache: hit; default: 1024; 0: none)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("push", help="load the built graph into a triple store", formatter_class=fmt,

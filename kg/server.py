@@ -53,9 +53,9 @@ from starlette.staticfiles import StaticFiles
 from . import __version__
 from .errors import InputError, KGError
 from .namespaces import BASE, PREFIXES
-from .sparql_endpoint import (DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, DEFAULT_WORKERS, LIMIT_HEADER, RDF_CONTENT_TYPES,
-                              RDF_MEDIA_TYPES, TRUNCATED_HEADER, Answer, QueryPool, QueryRequest, error_answer,
-                              load_store, negotiate, serialize_triples)
+from .sparql_endpoint import (CACHE_HEADER, DEFAULT_CACHE_ENTRIES, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, DEFAULT_WORKERS,
+                              LIMIT_HEADER, RDF_CONTENT_TYPES, RDF_MEDIA_TYPES, TRUNCATED_HEADER, Answer, AnswerCache,
+                              QueryPool, QueryRequest, error_answer, load_store, negotiate, serialize_triples)
 
 GRAPH_FILE = "migration-kg.nq"
 DEFAULT_BUILD_DIR = Path("build")
@@ -118,6 +118,7 @@ class ServerConfig:
     query_timeout: float = DEFAULT_TIMEOUT
     max_rows: int = DEFAULT_MAX_ROWS
     workers: int = DEFAULT_WORKERS
+    cache_entries: int = DEFAULT_CACHE_ENTRIES  # answers kept for repeated queries (0: none)
     queries_dir: Path | None = None      # None: the library in queries/ (kg.query.QUERIES_DIR)
 
 
@@ -948,8 +949,13 @@ async def sparql(request: Request) -> Response:
     format_param = params.get("format") or params.get("output")
     job = QueryRequest(query=str(query), accept=request.headers.get("accept"), format=format_param,
                        default_graphs=tuple(default_graphs), named_graphs=tuple(named_graphs), max_rows=config.max_rows)
+    cache: AnswerCache = request.app.state.answers
+    answer = cache.get(job)
+    if answer is not None:
+        return answer_response(answer, {**SPARQL_HEADERS, CACHE_HEADER: "hit"})
     answer = await run_in_threadpool(request.app.state.pool.run, job)
-    return answer_response(answer, SPARQL_HEADERS)
+    cache.put(job, answer)
+    return answer_response(answer, {**SPARQL_HEADERS, CACHE_HEADER: "miss"})
 
 
 def _update_refused() -> Answer:
@@ -1088,11 +1094,12 @@ def create_app(config: ServerConfig, site: Site | None = None) -> Starlette:
     if docs.is_dir():
         routes.append(Mount("/docs", app=StaticFiles(directory=str(docs), html=True), name="docs"))
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-                             allow_headers=["*"], expose_headers=[TRUNCATED_HEADER, LIMIT_HEADER], max_age=86400)]
+                             allow_headers=["*"], expose_headers=[TRUNCATED_HEADER, LIMIT_HEADER, CACHE_HEADER], max_age=86400)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: _not_found_handler})
     app.state.site = site
     app.state.config = config
+    app.state.answers = AnswerCache(config.cache_entries)
     return app
 
 

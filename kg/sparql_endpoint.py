@@ -31,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -421,6 +422,41 @@ class _Worker:
         except subprocess.TimeoutExpired:
             pass
         self.conn.close()
+
+
+CACHE_HEADER = "X-Cache"                  # "hit" when the answer came from AnswerCache
+DEFAULT_CACHE_ENTRIES = 1024
+MAX_CACHED_ANSWER_BYTES = 1 << 20          # a larger answer is sent, not kept
+
+
+class AnswerCache:
+    """The answers of recent successful queries, by request (query text, format, graphs,
+    limit). The graph a server serves never changes while it runs, so a query asked again
+    has the same answer: a dashboard that polls, or many clients asking one simple question,
+    get it without a worker round trip (measured: the worker hand-off, not the query, is most
+    of a simple query's cost). Least recently used answers go first; errors (timeouts
+    included) are never kept, so asking again really runs the query again."""
+
+    def __init__(self, entries: int = DEFAULT_CACHE_ENTRIES) -> None:
+        self.entries = entries
+        self._answers: OrderedDict[QueryRequest, Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, request: QueryRequest) -> Answer | None:
+        with self._lock:
+            answer = self._answers.get(request)
+            if answer is not None:
+                self._answers.move_to_end(request)
+            return answer
+
+    def put(self, request: QueryRequest, answer: Answer) -> None:
+        if self.entries < 1 or answer.status != 200 or len(answer.body) > MAX_CACHED_ANSWER_BYTES:
+            return
+        with self._lock:
+            self._answers[request] = answer
+            self._answers.move_to_end(request)
+            while len(self._answers) > self.entries:
+                self._answers.popitem(last=False)
 
 
 class QueryPool:

@@ -217,6 +217,22 @@ def test_results_are_cut_at_the_row_limit_and_flagged(strict_server):
     assert status == 200 and "x-result-truncated" not in headers
 
 
+def test_a_repeated_query_is_answered_from_the_cache(server):
+    query = LABEL_QUERY + " # asked twice"
+    first = http(url(server, "/sparql", query=query), headers={"Accept": "text/csv"})
+    again = http(url(server, "/sparql", query=query), headers={"Accept": "text/csv"})
+    as_json = http(url(server, "/sparql", query=query), headers={"Accept": "application/sparql-results+json"})
+    assert first[0] == again[0] == as_json[0] == 200
+    assert (first[1]["x-cache"], again[1]["x-cache"], as_json[1]["x-cache"]) == ("miss", "hit", "miss")
+    assert again[2] == first[2] and b"Global Commission" in again[2]
+
+
+def test_errors_are_not_cached(strict_server):
+    for _ in range(2):  # a timeout is asked again, not remembered
+        status, headers, _ = http(url(strict_server, "/sparql", query=ENDLESS_QUERY + " # twice"))
+        assert status == 503 and headers["x-cache"] == "miss"
+
+
 def test_cors_headers_and_preflight(server):
     status, headers, _ = http(url(server, "/sparql", query=LABEL_QUERY), headers={"Origin": "http://example.org"})
     assert status == 200 and headers["access-control-allow-origin"] == "*"
