@@ -9,7 +9,7 @@ PYTHON   ?= python3
 STAMP    := $(VENV)/.installed
 MIGKG    := $(VENV)/bin/migkg
 
-.PHONY: kg test setup system-deps venv clean
+.PHONY: kg test setup system-deps venv clean bench
 
 kg: setup
 	$(MIGKG) build
@@ -32,3 +32,12 @@ $(STAMP): pyproject.toml
 
 clean:
 	rm -rf build .build-versions .cache
+
+# Benchmarks (bench/README.md): installs wrk and Jena (.ci/install-bench-deps.sh) and the
+# `bench` extra, then measures 1x, 10x, 100x and 1,000x the seed corpus within a time budget
+# and writes bench/RESULTS.md and bench/results/scaling.png. Options: make bench BENCH_ARGS='--sizes 1,10'
+BENCH_ARGS ?=
+bench: setup
+	@bash .ci/install-bench-deps.sh
+	$(VENV)/bin/pip install --quiet -e '.[test,bench]'
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
