@@ -21,11 +21,14 @@ REMEDIES = (
     (("shacl",), "validate with an engine that evaluates shapes natively: Jena SHACL (Java) and pyshacl-turbo "
                  "(Rust) are measured on the same shapes and data below; or find the shapes whose cost grows "
                  "fastest (pySHACL shape by shape, `--shape IRI`) and rewrite them"),
-    (("export", "write"), "serialize from a pyoxigraph store (its N-Triples/N-Quads/Turtle writers are about ten "
-                          "times faster than rdflib's, see shared/DESIGN-NOTES.md), and write the formats in "
-                          "parallel processes; rdflib's Turtle and RDF/XML writers are pure Python"),
-    (("assemble", "graph"), "build the named graphs as N-Quads or directly in a pyoxigraph store instead of adding "
-                            "triples one by one to rdflib's in-memory store"),
+    (("export", "write"), "every format is already written by pyoxigraph's Rust writers (JSON-LD by kg.export "
+                          "from the same sorted quads); what is left in this stage is converting each rdflib term "
+                          "to a pyoxigraph term, sorting, JSON-LD in Python and starting HermiT's JVM: build "
+                          "pyoxigraph terms directly in kg/graph.py, and write the formats in parallel processes"),
+    (("assemble", "graph"), "the graph is built once as tuples of rdflib terms and then copied into rdflib's "
+                            "in-memory store for pySHACL: building pyoxigraph terms directly, and an engine that "
+                            "validates from Oxigraph or N-Triples (Jena), would remove the rdflib copy and most of "
+                            "the memory (10x: 6.1 GB, most of it rdflib)"),
     (("reason", "hermit"), "run HermiT on the ontology plus only the individuals whose types need inference, or only "
                            "when the ontology changes; the OWL reasoner's cost grows with the whole ABox"),
     (("extract", "mention"), "profile the extraction rules (`python -m cProfile bench/build_once.py …`): the "

@@ -26,6 +26,7 @@ ROLE_NOUNS = ("Director", "Officer", "Chief", "Head", "President", "Vice-Preside
               "Lecturer", "Economist", "Demographer", "Statistician", "Consultant", "Executive", "Founder",
               "Co-founder", "Principal", "Administrator", "Counsellor", "Counselor", "Delegate", "Member")
 ROLE_NOUN = "(?:" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + ")"
+LEADING_HONORIFIC_RE = re.compile(rf"^{HONORIFIC}\s+")
 WITH_HONORIFIC_RE = re.compile(rf"\b{HONORIFIC}\s+(?P<name>{PERSON_NAME})")
 WITH_ROLE_RE = re.compile(rf"(?<![\w’'])(?P<name>{PERSON_NAME}),\s+(?:the\s+|then-|former\s+)?"
                           rf"(?:[A-Z][\w-]*\s+){{0,4}}{ROLE_NOUN}\b")
@@ -53,6 +54,9 @@ def person_candidates(text: str) -> list[Candidate]:
         for match in pattern.finditer(text):
             name = match.group("name").rstrip(",")
             start = match.start("name")
+            title = LEADING_HONORIFIC_RE.match(name)  # "Ambassador Daniel Chen, Director of ...": not his name
+            if title:
+                name, start = name[title.end():], start + title.end()
             if not _plausible(name):
                 continue
             found.setdefault((start, start + len(name)),

@@ -360,3 +360,9 @@ def test_layout_relative_clauses_and_figures_on_text_never_seen(unseen_layout):
 ])
 def test_themes_named_in_a_name(vocab, text, themes):
     assert themes_named_in(text, vocab.theme_labels) == themes
+
+
+def test_an_honorific_is_not_part_of_a_discovered_name():
+    from kg.people import person_candidates
+    found = person_candidates("The session was opened by Ambassador Daniel Chen, Director of the Sahel Centre.")
+    assert {c.key for c in found} == {"daniel-chen"}
