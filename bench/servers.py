@@ -110,8 +110,15 @@ def start_migkg(build_dir: Path, work: Path, migkg: Path) -> Server:
     return server
 
 
-def virtuoso_ini(root: Path, sql_port: int, http_port: int, buffers: int) -> str:
-    """tests/test_virtuoso.py's configuration, sized for 50 concurrent clients and the graph."""
+def virtuoso_ini(root: Path, sql_port: int, http_port: int, buffers: int = 40_000, clients: int = 10,
+                 http_threads: int = 10, keep_alives: int = 0) -> str:
+    """A throwaway Virtuoso's configuration (also tests/test_virtuoso.py's, with the defaults):
+    database files in `root`, SQL and HTTP on loopback only, on ports that are not Virtuoso's
+    defaults (1111, 8890), and SPARQL limits that let the query library run: ResultSetMaxRows is
+    10,000 in the packaged virtuoso.ini, which would silently cut long answers
+    (where-does-it-say-so has more rows than that once the graph grows). The benchmark sizes
+    the buffers to the graph and the connections, threads and keep-alives to its 50 clients."""
+    keep_alive = f"MaxKeepAlives      = {keep_alives}\nKeepAliveTimeout   = 10\n" if keep_alives else ""
     return f"""\
 [Database]
 DatabaseFile       = {root}/virtuoso.db
@@ -132,7 +139,7 @@ Striping           = 0
 [Parameters]
 ServerPort         = 127.0.0.1:{sql_port}
 DisableUnixSocket  = 1
-MaxClientConnections = 100
+MaxClientConnections = {clients}
 CheckpointInterval = 60
 CaseMode           = 2
 DirsAllowed        = {root}
@@ -143,11 +150,9 @@ MaxQueryMem        = 1G
 [HTTPServer]
 ServerPort         = 127.0.0.1:{http_port}
 ServerRoot         = {root}/www
-MaxClientConnections = 100
-ServerThreads      = 64
-MaxKeepAlives      = 100
-KeepAliveTimeout   = 10
-EnabledDavVSP      = 0
+MaxClientConnections = {clients}
+ServerThreads      = {http_threads}
+{keep_alive}EnabledDavVSP      = 0
 Charset            = UTF-8
 
 [SPARQL]
@@ -180,7 +185,8 @@ def start_virtuoso(nq: Path, work: Path) -> Server:
     quads = max(1, nq.stat().st_size // 240)                 # ~240 bytes per quad in this graph's N-Quads
     buffers = min(1_000_000, max(40_000, quads // 4))        # 8 KB pages; Virtuoso's guide: ~2/3 of free RAM at most
     sql_port, http_port = free_port(), free_port()
-    (work / "virtuoso.ini").write_text(virtuoso_ini(work, sql_port, http_port, buffers), encoding="utf-8")
+    (work / "virtuoso.ini").write_text(virtuoso_ini(work, sql_port, http_port, buffers, clients=100, http_threads=64,
+                                                                    keep_alives=100), encoding="utf-8")
     log = work / "stdout.log"
     with log.open("wb") as out:
         process = subprocess.Popen([binary, "+foreground", "+configfile", str(work / "virtuoso.ini")], cwd=work,

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,6 +35,9 @@ from kg.query import (QUERIES_DIR, bind_parameters, library_queries, load_query,
 
 from .conftest import ROOT
 
+sys.path.insert(0, str(ROOT / "bench"))
+from servers import free_port, virtuoso_ini  # noqa: E402  (the benchmark starts the same throwaway Virtuoso)
+
 pytestmark = pytest.mark.slow
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -45,60 +47,6 @@ QUERY_TIMEOUT = 60.0
 
 
 # --- a Virtuoso of our own ---------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def virtuoso_ini(root: Path, sql_port: int, http_port: int) -> str:
-    """A minimal configuration: database files in `root`, SQL and HTTP on loopback only, on
-    ports that are not Virtuoso's defaults (1111, 8890), and SPARQL limits that let the library
-    run: ResultSetMaxRows is 10,000 in the packaged virtuoso.ini, which would silently cut
-    long answers (where-does-it-say-so has more rows than that once the graph grows)."""
-    return f"""\
-[Database]
-DatabaseFile       = {root}/virtuoso.db
-ErrorLogFile       = {root}/virtuoso.log
-LockFile           = {root}/virtuoso.lck
-TransactionFile    = {root}/virtuoso.trx
-xa_persistent_file = {root}/virtuoso.pxa
-ErrorLogLevel      = 7
-FileExtend         = 200
-Striping           = 0
-TempStorage        = TempDatabase
-
-[TempDatabase]
-DatabaseFile       = {root}/virtuoso-temp.db
-TransactionFile    = {root}/virtuoso-temp.trx
-Striping           = 0
-
-[Parameters]
-ServerPort         = 127.0.0.1:{sql_port}
-DisableUnixSocket  = 1
-MaxClientConnections = 10
-CheckpointInterval = 60
-CaseMode           = 2
-DirsAllowed        = {root}
-NumberOfBuffers    = 40000
-MaxDirtyBuffers    = 30000
-MaxQueryMem        = 1G
-
-[HTTPServer]
-ServerPort         = 127.0.0.1:{http_port}
-ServerRoot         = {root}/www
-MaxClientConnections = 10
-ServerThreads      = 10
-EnabledDavVSP      = 0
-Charset            = UTF-8
-
-[SPARQL]
-ResultSetMaxRows           = 1000000
-MaxQueryExecutionTime      = 30
-MaxQueryCostEstimationTime = 400
-"""
-
 
 @dataclass
 class Virtuoso:
