@@ -239,7 +239,7 @@ def describe_body_parts(doc_id: str, norm: NormalizedText, mentions: list[Mentio
     return found
 
 
-WORK_RE = re.compile(r"\b[Tt]he (?:(?:final|annual|latest|first|second|third) )?(?P<work>report|study|survey|review)\b")
+WORK_RE = re.compile(r"\b[Tt]he (?P<name>(?:(?:final|annual|latest|first|second|third) )?(?P<work>report|study|survey|review))\b")
 WORK_CLASSES = {"report": "Report", "study": "Report", "survey": "Report", "review": "Report"}
 
 
@@ -270,7 +270,7 @@ def describe_works(doc_id: str, norm: NormalizedText, mentions: list[Mention], n
             key = entity_key(label)
             discovered = DiscoveredEntity(key, "publication", WORK_CLASSES[work.lower()], label, "discovery-work-description",
                                           documents={doc_id})
-        start += len(match.group(0)) - len(match.group(0).lstrip("Tthe "))  # the mention is "report", not "The report"
+        start = match.start("name")  # the mention is "report" or "third report", not "The report"
         mention = mention_at(doc_id, norm, start, end, key, "publication", "work-description", DESCRIPTION_CONFIDENCE)
         found.append(Description(mention, author, 0, discovered))
     return found

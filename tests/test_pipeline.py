@@ -317,7 +317,8 @@ African Union will hold in 2016. By 2017 when the Regional Dialogue on Labour Mo
 place, one hundred thousand migrant workers will have registered, as compared to 40,000 in 2010.
 The report of the African Union was welcomed by the Ministers. In October 2016, UNDP launched the
 joint publication "Twenty Years of Progress Since the ICPD" at a round table. Delegates met again at
-the United Nations Fourth Coordination Meeting on Labour Mobility in New York.
+the United Nations Fourth Coordination Meeting on Labour Mobility in New York. The third report of the
+African Union is due in 2018.
 """
 
 
@@ -348,6 +349,7 @@ def test_layout_relative_clauses_and_figures_on_text_never_seen(unseen_layout):
     named = {(m.surface.replace("\n", " "), m.kind) for m in x.mentions["903_unseen"]}
     assert ("United Nations Fourth Coordination Meeting on Labour Mobility", "event") in named  # one name
     assert ("United Nations", "organization") not in named
+    assert {("report", "publication"), ("third report", "publication")} <= named  # "The report of the African Union"
     assert not any(c.subject == "icpd" for c in x.claims["903_unseen"])  # the ICPD inside the title is not dated 2016
     figures = sorted((str(c.value), dict(c.extra).get("year")) for c in x.claims["903_unseen"] if c.prop == "statistic")
     assert figures == [("100000 persons", "2017"), ("40000 persons", "2010")], figures  # each figure its own year
